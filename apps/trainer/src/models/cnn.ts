@@ -56,6 +56,8 @@ export function createCnn(
         return dense(h.reshape([batch, flatSize]) as tf.Tensor2D, fc as tf.Tensor2D, fcBias as tf.Tensor1D);
       });
     },
-    dispose: () => params.forEach((p) => p.variable.dispose()),
+    dispose: () => {
+      for (const p of params) p.variable.dispose();
+    },
   };
 }

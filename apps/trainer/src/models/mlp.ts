@@ -46,6 +46,8 @@ export function createMlp(
         return h;
       });
     },
-    dispose: () => params.forEach((p) => p.variable.dispose()),
+    dispose: () => {
+      for (const p of params) p.variable.dispose();
+    },
   };
 }

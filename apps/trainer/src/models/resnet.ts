@@ -104,6 +104,8 @@ export function createResNet(
         return dense(pooled, fc as tf.Tensor2D, fcBias as tf.Tensor1D);
       });
     },
-    dispose: () => params.forEach((p) => p.variable.dispose()),
+    dispose: () => {
+      for (const p of params) p.variable.dispose();
+    },
   };
 }
