@@ -1,0 +1,104 @@
+'use client';
+
+/**
+ * Phase diagram over a log-log (η, ΔS) grid. recharts has no heatmap, so this is plain SVG: one rect per cell,
+ * coloured by the majority phase, opacity by its fraction; boundary points and an analytic curve on top.
+ */
+export interface PhaseCell {
+  readonly eta: number;
+  readonly noise: number;
+  readonly phase: 'I' | 'II' | 'III';
+  readonly fraction: number;
+  readonly n: number;
+}
+
+const PHASE_COLORS = { I: '#0072B2', II: '#E69F00', III: '#999999' } as const;
+
+export function PhaseHeatmap(props: {
+  cells: ReadonlyArray<PhaseCell>;
+  boundary?: ReadonlyArray<{ eta: number; noise: number; lower?: number; upper?: number }>;
+  analytic?: ReadonlyArray<{ eta: number; noise: number }>;
+  width?: number;
+  height?: number;
+}) {
+  const W = props.width ?? 560;
+  const H = props.height ?? 420;
+  const m = { l: 64, r: 16, t: 16, b: 48 };
+  const etas = Array.from(new Set(props.cells.map((c) => c.eta))).sort((a, b) => a - b);
+  const noises = Array.from(new Set(props.cells.map((c) => c.noise))).sort((a, b) => a - b);
+  if (etas.length === 0 || noises.length === 0) return <p className="empty">No cells.</p>;
+  const lx = (v: number) => Math.log10(v);
+  const [x0, x1] = [lx(etas[0]), lx(etas[etas.length - 1])];
+  const [y0, y1] = [lx(noises[0]), lx(noises[noises.length - 1])];
+  const cw = (W - m.l - m.r) / etas.length;
+  const ch = (H - m.t - m.b) / noises.length;
+  const px = (eta: number) =>
+    m.l + (etas.length === 1 ? 0.5 : ((lx(eta) - x0) / (x1 - x0)) * (etas.length - 1) + 0.5) * cw;
+  const py = (s: number) =>
+    H - m.b - (noises.length === 1 ? 0.5 : ((lx(s) - y0) / (y1 - y0)) * (noises.length - 1) + 0.5) * ch;
+  const inside = (p: { eta: number; noise: number }) => p.eta > 0 && p.noise > 0;
+  return (
+    <svg
+      data-chart="phase"
+      width={W}
+      height={H}
+      role="img"
+      aria-label="Phase diagram over learning rate and noise"
+    >
+      {props.cells.map((c) => (
+        <rect
+          key={`${c.eta}-${c.noise}`}
+          x={px(c.eta) - cw / 2}
+          y={py(c.noise) - ch / 2}
+          width={cw}
+          height={ch}
+          fill={PHASE_COLORS[c.phase]}
+          fillOpacity={0.25 + 0.75 * c.fraction}
+        >
+          <title>{`η=${c.eta} ΔS=${c.noise}: phase ${c.phase} (${Math.round(c.fraction * 100)}% of ${c.n})`}</title>
+        </rect>
+      ))}
+      {props.analytic && props.analytic.length > 1 ? (
+        <polyline
+          fill="none"
+          stroke="#000"
+          strokeDasharray="6 4"
+          points={props.analytic
+            .filter(inside)
+            .map((p) => `${px(p.eta)},${py(p.noise)}`)
+            .join(' ')}
+        />
+      ) : null}
+      {(props.boundary ?? []).filter(inside).map((b) => (
+        <g key={`b-${b.eta}`}>
+          {b.lower && b.upper ? (
+            <line x1={px(b.eta)} x2={px(b.eta)} y1={py(b.lower)} y2={py(b.upper)} stroke="#000" />
+          ) : null}
+          <circle cx={px(b.eta)} cy={py(b.noise)} r={3.5} fill="#000" />
+        </g>
+      ))}
+      {etas.map((e) => (
+        <text key={`xt-${e}`} x={px(e)} y={H - m.b + 14} fontSize={10} textAnchor="middle">
+          {e.toPrecision(2)}
+        </text>
+      ))}
+      {noises.map((s) => (
+        <text key={`yt-${s}`} x={m.l - 6} y={py(s) + 3} fontSize={10} textAnchor="end">
+          {s.toPrecision(2)}
+        </text>
+      ))}
+      <text x={(W + m.l) / 2} y={H - 8} textAnchor="middle" fontSize={12}>
+        learning rate η (log)
+      </text>
+      <text transform={`translate(14 ${(H - m.b) / 2}) rotate(-90)`} textAnchor="middle" fontSize={12}>
+        noise ΔS (log)
+      </text>
+      {(['I', 'II', 'III'] as const).map((p, i) => (
+        <g key={p} transform={`translate(${m.l + 8 + i * 90} ${m.t + 4})`}>
+          <rect width={12} height={12} fill={PHASE_COLORS[p]} />
+          <text x={16} y={10} fontSize={11}>{`phase ${p}`}</text>
+        </g>
+      ))}
+    </svg>
+  );
+}

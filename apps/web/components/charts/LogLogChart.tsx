@@ -1,0 +1,94 @@
+'use client';
+
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+
+export interface XYSeries {
+  readonly key: string;
+  readonly label: string;
+  readonly color: string;
+  readonly points: ReadonlyArray<{ x: number; y: number }>;
+  /** Drawn dashed and thin: fitted power laws, theory overlays. */
+  readonly dashed?: boolean;
+}
+
+const fmt = (v: number) =>
+  Math.abs(v) >= 1e4 || Math.abs(v) < 1e-2 ? v.toExponential(1) : String(+v.toPrecision(3));
+
+/**
+ * Several curves on shared axes, log-log by default (MSD per window, β(τ), Δr² vs Δs, MSL vs Δr).
+ * Non-positive values are dropped on log axes rather than breaking the chart.
+ */
+export function LogLogChart(props: {
+  series: ReadonlyArray<XYSeries>;
+  xLabel: string;
+  yLabel: string;
+  logX?: boolean;
+  logY?: boolean;
+  markersX?: ReadonlyArray<{ x: number; label: string; color?: string }>;
+  height?: number;
+  legend?: boolean;
+}) {
+  const logX = props.logX ?? true;
+  const logY = props.logY ?? true;
+  const keep = (p: { x: number; y: number }) =>
+    Number.isFinite(p.x) && Number.isFinite(p.y) && (!logX || p.x > 0) && (!logY || p.y > 0);
+  return (
+    <ResponsiveContainer width="100%" height={props.height ?? 320}>
+      <LineChart margin={{ top: 8, right: 16, bottom: 24, left: 16 }}>
+        <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
+        <XAxis
+          dataKey="x"
+          type="number"
+          scale={logX ? 'log' : 'linear'}
+          domain={['auto', 'auto']}
+          allowDataOverflow
+          tickFormatter={fmt}
+          label={{ value: props.xLabel, position: 'insideBottom', offset: -12 }}
+        />
+        <YAxis
+          dataKey="y"
+          type="number"
+          scale={logY ? 'log' : 'linear'}
+          domain={['auto', 'auto']}
+          allowDataOverflow
+          tickFormatter={fmt}
+          label={{ value: props.yLabel, angle: -90, position: 'insideLeft' }}
+        />
+        <Tooltip formatter={(v) => (typeof v === 'number' ? fmt(v) : String(v))} />
+        {props.legend === false ? null : <Legend verticalAlign="top" height={28} />}
+        {props.series.map((s) => (
+          <Line
+            key={s.key}
+            name={s.label}
+            data={s.points.filter(keep)}
+            dataKey="y"
+            stroke={s.color}
+            strokeWidth={s.dashed ? 1 : 1.5}
+            strokeDasharray={s.dashed ? '5 4' : undefined}
+            dot={false}
+            isAnimationActive={false}
+          />
+        ))}
+        {(props.markersX ?? []).map((m) => (
+          <ReferenceLine
+            key={`${m.label}-${m.x}`}
+            x={m.x}
+            stroke={m.color ?? '#888'}
+            strokeDasharray="2 2"
+            label={m.label}
+          />
+        ))}
+      </LineChart>
+    </ResponsiveContainer>
+  );
+}
