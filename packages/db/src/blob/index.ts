@@ -1,0 +1,2 @@
+export * from './local.js';
+export * from './store.js';
