@@ -1,0 +1,4 @@
+export * from './escape.js';
+export * from './fractal.js';
+export * from './registry.js';
+export * from './valley.js';
