@@ -27,7 +27,7 @@ export const valleyConfigSchema = z
     a4: z.number().nonnegative().default(1),
     epsilon: z.number().nonnegative().default(0.01),
     /** Each cell runs ceil(dynamicalTime / eta) steps (capped at maxSteps), so cells share a physical time. */
-    dynamicalTime: z.number().positive().default(300),
+    dynamicalTime: z.number().positive().default(1000),
     maxSteps: z.number().int().positive().default(300_000),
     startX: z.number().default(1),
     startY: z.number().default(0.5),
