@@ -1,0 +1,165 @@
+/** compareRuns (aligned metrics, curves, config diff) and aggregate (per-group mean, SE, 95% CI in SQL). */
+import { studentTQuantile } from '@sgdscope/analysis/special';
+import { type AggregateMetric, aggregateRuns } from '@sgdscope/db/repo/queries';
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { ApiContext } from '../context.js';
+import { apiError } from '../errors.js';
+import { authorize, authorizedRuns } from '../guard.js';
+import { toRunFilter } from './filters.js';
+import { AggregateMetricInput, MetricKeyInput, RunFilterInput } from './inputs.js';
+import { latestPerEstimator, toCurve, toGqlRun, toScalarEstimate } from './mappers.js';
+import { AggregateGroup, AlignedCurve, AlignedMetric, type AnalysisCurve, Comparison } from './types.js';
+
+/** Most runs one comparison may align (bounds response size). */
+export const MAX_COMPARE_RUNS = 50;
+
+/** Flatten nested config objects to dotted keys (arrays are leaf values). */
+export function flattenConfig(
+  value: unknown,
+  prefix = '',
+  out = new Map<string, unknown>(),
+): Map<string, unknown> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      flattenConfig(v, prefix ? `${prefix}.${k}` : k, out);
+    }
+  } else if (prefix) {
+    out.set(prefix, value);
+  }
+  return out;
+}
+
+/** Keys whose values are not identical across all configs (absent counts as a value). */
+export function configDiff(configs: readonly unknown[]): { key: string; values: unknown[] }[] {
+  const flat = configs.map((c) => flattenConfig(c));
+  const keys = [...new Set(flat.flatMap((f) => [...f.keys()]))].sort();
+  const out: { key: string; values: unknown[] }[] = [];
+  for (const key of keys) {
+    const values = flat.map((f) => (f.has(key) ? f.get(key) : null));
+    const distinct = new Set(values.map((v) => JSON.stringify(v)));
+    if (distinct.size > 1) out.push({ key, values });
+  }
+  return out;
+}
+
+/** Mean +- t_{0.975, n-1} * sd/sqrt(n): the 95% CI of a mean over n replicates (Student t, n >= 2). */
+export function meanConfidence(n: number, mean: number | null, sd: number | null) {
+  if (mean === null || sd === null || n < 2) return { stdErr: null, ciLower: null, ciUpper: null };
+  const stdErr = sd / Math.sqrt(n);
+  const t = studentTQuantile(0.975, n - 1);
+  return { stdErr, ciLower: mean - t * stdErr, ciUpper: mean + t * stdErr };
+}
+
+@Resolver()
+export class CompareResolver {
+  @Query(() => Comparison, {
+    description: 'Runs side by side: aligned metrics and curves, and a config diff.',
+  })
+  async compareRuns(
+    @Ctx() ctx: ApiContext,
+    @Arg('ids', () => [ID], { description: `Run ids (1..${MAX_COMPARE_RUNS}).` }) ids: string[],
+    @Arg('metrics', () => [MetricKeyInput], {
+      nullable: true,
+      description: 'Metrics to align (default: all).',
+    })
+    metrics: MetricKeyInput[] | null,
+    @Arg('curves', () => [String], { nullable: true, description: 'Curve names to align (default: all).' })
+    curveNames: string[] | null,
+  ): Promise<Comparison> {
+    if (ids.length === 0 || ids.length > MAX_COMPARE_RUNS) {
+      throw apiError('BAD_USER_INPUT', `compareRuns takes 1..${MAX_COMPARE_RUNS} ids`);
+    }
+    const runs = await authorizedRuns(ctx, ids, 'VIEWER');
+    const analyses = await ctx.loaders.analysesOfRun.loadMany(runs.map((r) => r.id));
+    const latest = analyses.map((a) => (a instanceof Error ? [] : latestPerEstimator(a)));
+
+    const metricKey = (name: string, window: number) => `${name}\u0000${window}`;
+    const scalarMaps = latest.map(
+      (results) =>
+        new Map(results.flatMap((r) => r.scalars.map((s) => [metricKey(s.name, s.window), s] as const))),
+    );
+    const wanted = metrics
+      ? metrics.map((m) => ({ name: m.name, window: m.window }))
+      : [
+          ...new Map(
+            latest.flatMap((rs) =>
+              rs.flatMap((r) => r.scalars.map((s) => [metricKey(s.name, s.window), s] as const)),
+            ),
+          ).values(),
+        ]
+          .map((s) => ({ name: s.name, window: s.window }))
+          .sort((a, b) => a.name.localeCompare(b.name) || a.window - b.window);
+    const aligned: AlignedMetric[] = wanted.map((w) => ({
+      name: w.name,
+      window: w.window,
+      values: scalarMaps.map((m) => {
+        const s = m.get(metricKey(w.name, w.window));
+        return s ? toScalarEstimate(s) : null;
+      }),
+    }));
+
+    // Curves of every latest result, batched through the loader in one statement.
+    const curveRows = await Promise.all(
+      latest.map(async (results) =>
+        (await ctx.loaders.curvesOfResult.loadMany(results.map((r) => r.id))).flatMap((c) =>
+          c instanceof Error ? [] : c,
+        ),
+      ),
+    );
+    const curveMaps = curveRows.map(
+      (rows) =>
+        new Map(
+          rows
+            .filter((c) => !curveNames || curveNames.includes(c.name))
+            .map((c) => [metricKey(c.name, c.window), c] as const),
+        ),
+    );
+    const curveKeys = [...new Map(curveMaps.flatMap((m) => [...m.entries()])).values()]
+      .map((c) => ({ name: c.name, window: c.window }))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.window - b.window);
+    const curves: AlignedCurve[] = curveKeys.map((k) => ({
+      name: k.name,
+      window: k.window,
+      curves: curveMaps.map((m): AnalysisCurve | null => {
+        const c = m.get(metricKey(k.name, k.window));
+        return c ? toCurve(c) : null;
+      }),
+    }));
+    return {
+      runs: runs.map(toGqlRun),
+      metrics: aligned,
+      curves,
+      configDiff: configDiff(runs.map((r) => r.config)),
+    };
+  }
+
+  @Query(() => [AggregateGroup], {
+    description:
+      'Per-group mean, SD, standard error, t-based 95% CI and n of a metric over ALL matching runs (computed in SQL).',
+  })
+  async aggregate(
+    @Ctx() ctx: ApiContext,
+    @Arg('projectId', () => ID, { description: 'Project.' }) projectId: string,
+    @Arg('groupBy', () => [String], {
+      description: 'Config keys to group by (promoted or dotted JSONB paths).',
+    })
+    groupBy: string[],
+    @Arg('metric', () => AggregateMetricInput, { description: 'Metric to summarise.' })
+    metric: AggregateMetricInput,
+    @Arg('filter', () => RunFilterInput, { nullable: true, description: 'Run filter.' })
+    filter: RunFilterInput | null,
+  ): Promise<AggregateGroup[]> {
+    await authorize(ctx, 'project', projectId, 'VIEWER');
+    const m: AggregateMetric =
+      metric.source === 'SCALAR'
+        ? { source: 'SCALAR', name: metric.name, window: metric.window }
+        : { source: metric.source, key: metric.name };
+    const rows = await aggregateRuns(ctx.prisma, {
+      projectIds: [projectId],
+      filter: toRunFilter(filter),
+      groupBy,
+      metric: m,
+    });
+    return rows.map((r) => ({ ...r, ...meanConfidence(r.n, r.mean, r.sd) }));
+  }
+}

@@ -1,0 +1,86 @@
+/** Conversions from stored rows to GraphQL shapes (bigint ids to strings, packed float64 to arrays). */
+
+import type { AnalysisScalar, AnalysisCurve as CurveRow } from '@sgdscope/db/generated/prisma/client';
+import type { AnalysisWithScalars } from '@sgdscope/db/repo/queries';
+import type { RunRecord } from '@sgdscope/db/repo/types';
+import type { AnalysisStatusEnum, RunKindEnum, RunStatusEnum } from './enums.js';
+import type { AnalysisCurve, AnalysisResult, Run, ScalarEstimate } from './types.js';
+
+/** Repository run record (lower-case enums) to the GraphQL Run (upper-case enums). */
+export function toGqlRun(r: RunRecord): Run {
+  return {
+    ...r,
+    tags: [...r.tags],
+    status: r.status.toUpperCase() as RunStatusEnum,
+    kind: r.kind.toUpperCase() as RunKindEnum,
+  };
+}
+
+/** Unpack little-endian float64 bytes (curves are stored packed). */
+export function unpackFloat64(bytes: Uint8Array): Float64Array {
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return new Float64Array(copy.buffer, 0, Math.floor(copy.byteLength / 8));
+}
+
+/** GraphQL Float cannot carry NaN or Infinity: non-finite values become null. */
+export function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
+export function toScalarEstimate(s: AnalysisScalar): ScalarEstimate {
+  return {
+    name: s.name,
+    window: s.window,
+    value: s.value,
+    stdErr: s.stdErr,
+    ciLower: s.ciLower,
+    ciUpper: s.ciUpper,
+    ciLevel: s.ciLevel,
+  };
+}
+
+export function toAnalysisResult(a: AnalysisWithScalars): AnalysisResult {
+  return {
+    id: a.id.toString(),
+    runId: a.runId,
+    estimator: a.estimator,
+    estimatorVersion: a.estimatorVersion,
+    paramsHash: a.paramsHash,
+    params: a.params,
+    status: a.status as AnalysisStatusEnum,
+    error: a.error,
+    details: a.details,
+    createdAt: a.createdAt,
+    scalars: a.scalars.map(toScalarEstimate),
+  };
+}
+
+export function toCurve(c: CurveRow): AnalysisCurve {
+  const band = (b: Uint8Array | null) => (b ? Array.from(unpackFloat64(b), finiteOrNull) : null);
+  return {
+    name: c.name,
+    window: c.window,
+    tw: c.tw,
+    x: Array.from(unpackFloat64(c.x)),
+    y: Array.from(unpackFloat64(c.y), finiteOrNull),
+    yLower: band(c.yLower),
+    yUpper: band(c.yUpper),
+    meta: c.meta,
+  };
+}
+
+/**
+ * The newest DONE result of each estimator (rows arrive newest first), so comparisons and
+ * "latest metrics" never mix two versions of one estimator.
+ */
+export function latestPerEstimator(results: readonly AnalysisWithScalars[]): AnalysisWithScalars[] {
+  const seen = new Set<string>();
+  const out: AnalysisWithScalars[] = [];
+  for (const r of results) {
+    if (r.status !== 'DONE' || seen.has(r.estimator)) continue;
+    seen.add(r.estimator);
+    out.push(r);
+  }
+  return out;
+}

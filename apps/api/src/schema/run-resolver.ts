@@ -1,0 +1,134 @@
+/** Queries over runs: the runs connection, run(id) and the per-run fields (analyses, curves, comments). */
+import { listRuns } from '@sgdscope/db/repo/queries';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { ApiContext } from '../context.js';
+import { apiError } from '../errors.js';
+import { authorize, authorizedRun } from '../guard.js';
+import { decodeCursor, encodeCursor, toRunFilter, toRunOrder } from './filters.js';
+import { RunFilterInput, RunOrderInput } from './inputs.js';
+import { latestPerEstimator, toAnalysisResult, toCurve, toGqlRun } from './mappers.js';
+import { AnalysisCurve, AnalysisResult, Comment, Run, RunConnection, ScalarEstimate } from './types.js';
+
+/** Largest page a client may request: bounds response size and query cost. */
+export const MAX_PAGE_SIZE = 500;
+
+@Resolver(() => RunConnection)
+export class RunConnectionResolver {
+  @FieldResolver(() => Int, {
+    description: 'Number of runs matching the filter (one extra count statement).',
+  })
+  totalCount(@Root() conn: RunConnection): Promise<number> {
+    return conn.countThunk();
+  }
+
+  @FieldResolver(() => [Run], { description: 'The runs of this page, without cursors.' })
+  nodes(@Root() conn: RunConnection): Run[] {
+    return conn.edges.map((e) => e.node);
+  }
+}
+
+@Resolver(() => Run)
+export class RunResolver {
+  @Query(() => RunConnection, {
+    description: "A page of a project's runs, filtered and sorted (Relay connection).",
+  })
+  async runs(
+    @Ctx() ctx: ApiContext,
+    @Arg('projectId', () => ID, { description: 'Project.' }) projectId: string,
+    @Arg('filter', () => RunFilterInput, { nullable: true, description: 'Filter.' })
+    filter: RunFilterInput | null,
+    @Arg('orderBy', () => [RunOrderInput], {
+      nullable: true,
+      description: 'Sort keys, most significant first.',
+    })
+    orderBy: RunOrderInput[] | null,
+    @Arg('first', () => Int, { defaultValue: 50, description: `Page size, 1..${MAX_PAGE_SIZE}.` })
+    first: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' }) after:
+      | string
+      | null,
+  ): Promise<RunConnection> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+      throw apiError('BAD_USER_INPUT', `first must be in 1..${MAX_PAGE_SIZE}`);
+    }
+    await authorize(ctx, 'project', projectId, 'VIEWER');
+    const offset = after ? decodeCursor(after) + 1 : 0;
+    const page = await listRuns(ctx.prisma, {
+      projectIds: [projectId],
+      filter: toRunFilter(filter),
+      orderBy: toRunOrder(orderBy),
+      first,
+      offset,
+    });
+    // Prime the loader so per-run fields of this page never re-read the runs.
+    for (const r of page.runs) ctx.loaders.run.prime(r.id, r);
+    const edges = page.runs.map((r, i) => ({ cursor: encodeCursor(offset + i), node: toGqlRun(r) }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: offset > 0,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+      countThunk: page.totalCount,
+    };
+  }
+
+  @Query(() => Run, { description: 'One run by id.' })
+  async run(
+    @Ctx() ctx: ApiContext,
+    @Arg('id', () => ID, { description: 'Run id.' }) id: string,
+  ): Promise<Run> {
+    return toGqlRun(await authorizedRun(ctx, id, 'VIEWER'));
+  }
+
+  @FieldResolver(() => [AnalysisResult], { description: 'Stored analysis results, newest first.' })
+  async analyses(
+    @Root() run: Run,
+    @Ctx() ctx: ApiContext,
+    @Arg('estimator', () => String, { nullable: true, description: 'Only this estimator.' }) estimator:
+      | string
+      | null,
+    @Arg('latestOnly', () => Boolean, {
+      defaultValue: false,
+      description: 'Only the newest DONE result per estimator.',
+    })
+    latestOnly: boolean,
+  ): Promise<AnalysisResult[]> {
+    let rows = await ctx.loaders.analysesOfRun.load(run.id);
+    if (latestOnly) rows = latestPerEstimator(rows);
+    if (estimator) rows = rows.filter((r) => r.estimator === estimator);
+    return rows.map(toAnalysisResult);
+  }
+
+  @FieldResolver(() => [ScalarEstimate], {
+    description: 'Scalars of the newest DONE result of every estimator, e.g. alpha per window.',
+  })
+  async metrics(@Root() run: Run, @Ctx() ctx: ApiContext): Promise<ScalarEstimate[]> {
+    const rows = latestPerEstimator(await ctx.loaders.analysesOfRun.load(run.id));
+    return rows.flatMap((r) => toAnalysisResult(r).scalars);
+  }
+
+  @FieldResolver(() => [Comment], { description: 'Comments, oldest first.' })
+  async comments(@Root() run: Run, @Ctx() ctx: ApiContext): Promise<Comment[]> {
+    return ctx.loaders.commentsOfRun.load(run.id);
+  }
+}
+
+@Resolver(() => AnalysisResult)
+export class AnalysisResultResolver {
+  @FieldResolver(() => [AnalysisCurve], {
+    description: 'Curves of this result (optionally only some names).',
+  })
+  async curves(
+    @Root() result: AnalysisResult,
+    @Ctx() ctx: ApiContext,
+    @Arg('names', () => [String], { nullable: true, description: 'Only these curve names.' }) names:
+      | string[]
+      | null,
+  ): Promise<AnalysisCurve[]> {
+    const rows = await ctx.loaders.curvesOfResult.load(BigInt(result.id));
+    return rows.filter((c) => !names || names.includes(c.name)).map(toCurve);
+  }
+}

@@ -1,0 +1,96 @@
+/** Unit tests of the API's pure pieces: config diff, t-based CIs, cursors, filter translation. */
+import 'reflect-metadata';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { configDiff, flattenConfig, meanConfidence } from '../src/schema/compare-resolver.js';
+import { CompareOpEnum } from '../src/schema/enums.js';
+import { decodeCursor, encodeCursor, toRunFilter } from '../src/schema/filters.js';
+import type { RunFilterInput } from '../src/schema/inputs.js';
+
+describe('config diff', () => {
+  it('flattens nested objects to dotted keys and keeps arrays as leaves', () => {
+    const flat = flattenConfig({ a: 1, b: { c: 'x', d: { e: true } }, f: [1, 2] });
+    assert.deepEqual(
+      [...flat.entries()],
+      [
+        ['a', 1],
+        ['b.c', 'x'],
+        ['b.d.e', true],
+        ['f', [1, 2]],
+      ],
+    );
+  });
+
+  it('reports only keys whose values differ, absent as null', () => {
+    const diff = configDiff([
+      { lr: 0.1, batchSize: 32, opt: { momentum: 0 } },
+      { lr: 0.1, batchSize: 64, opt: { momentum: 0 }, extra: 'y' },
+    ]);
+    assert.deepEqual(diff, [
+      { key: 'batchSize', values: [32, 64] },
+      { key: 'extra', values: [null, 'y'] },
+    ]);
+  });
+});
+
+describe('meanConfidence', () => {
+  it('uses Student t with n-1 degrees of freedom (t_{0.975,9} = 2.2622)', () => {
+    const ci = meanConfidence(10, 5, 2);
+    const se = 2 / Math.sqrt(10);
+    assert.ok(Math.abs((ci.stdErr ?? 0) - se) < 1e-12);
+    // Tabulated t quantile to 4 decimals, so the bound is exact to 1e-4 * se.
+    assert.ok(Math.abs((ci.ciUpper ?? 0) - (5 + 2.2622 * se)) < 1e-4 * se);
+    assert.ok(Math.abs((ci.ciLower ?? 0) - (5 - 2.2622 * se)) < 1e-4 * se);
+  });
+
+  it('gives no interval for a single replicate', () => {
+    assert.deepEqual(meanConfidence(1, 5, null), { stdErr: null, ciLower: null, ciUpper: null });
+  });
+});
+
+describe('cursors', () => {
+  it('round-trip offsets', () => {
+    for (const o of [0, 1, 499, 123456]) assert.equal(decodeCursor(encodeCursor(o)), o);
+  });
+
+  it('reject tampered cursors with BAD_USER_INPUT', () => {
+    for (const bad of [
+      '',
+      'abc',
+      Buffer.from('o:-1').toString('base64url'),
+      Buffer.from('x:1').toString('base64url'),
+    ]) {
+      assert.throws(
+        () => decodeCursor(bad),
+        (e: Error & { extensions?: { code?: string } }) => {
+          return e.extensions?.code === 'BAD_USER_INPUT';
+        },
+      );
+    }
+  });
+});
+
+describe('toRunFilter', () => {
+  const filter = (config: RunFilterInput['config']): RunFilterInput => ({ config }) as RunFilterInput;
+
+  it('accepts scalars and lists for IN', () => {
+    const f = toRunFilter(
+      filter([
+        { key: 'batchSize', op: CompareOpEnum.IN, value: [32, 64] },
+        { key: 'optimizer.momentum', op: CompareOpEnum.GT, value: 0.5 },
+      ]),
+    );
+    assert.equal(f.config?.length, 2);
+  });
+
+  it('rejects objects, empty lists and non-list IN values', () => {
+    const bad: unknown[] = [{ a: 1 }, null, [], [{ a: 1 }]];
+    for (const value of bad) {
+      assert.throws(() => toRunFilter(filter([{ key: 'k', op: CompareOpEnum.IN, value }])), /IN on "k"/);
+    }
+    assert.throws(
+      () => toRunFilter(filter([{ key: 'k', op: CompareOpEnum.EQ, value: { a: 1 } }])),
+      /finite JSON scalar/,
+    );
+  });
+});

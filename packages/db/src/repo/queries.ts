@@ -1,0 +1,432 @@
+/**
+ * Read-side queries for the API: run listing with config/metric filters, batched lookups for
+ * DataLoaders, and SQL aggregation over all replicates. Filters and sorts are compiled to one
+ * parameterised SQL statement; no user text is ever spliced into SQL.
+ */
+import type {
+  AnalysisCurve,
+  AnalysisResult,
+  AnalysisScalar,
+  PrismaClient,
+} from '../generated/prisma/client.js';
+import { isUuid } from './access.js';
+import { toRunRecord } from './mappers.js';
+import type { RunRecord } from './types.js';
+
+/** Comparison operators accepted in config and metric conditions. */
+export type CompareOp = 'EQ' | 'NE' | 'GT' | 'GTE' | 'LT' | 'LTE' | 'IN';
+
+/** A JSON scalar a config value can be compared with. */
+export type ConfigScalar = string | number | boolean;
+
+/** `config.<key> <op> value`; `key` is a dotted config path ("optimizer.momentum") or a promoted column. */
+export interface ConfigCondition {
+  readonly key: string;
+  readonly op: CompareOp;
+  readonly value: ConfigScalar | readonly ConfigScalar[];
+}
+
+/** `<metric name>[window] <op> value` over AnalysisScalar rows (any stored result of the run matches). */
+export interface MetricCondition {
+  readonly name: string;
+  /** Window index; -1 for run-level metrics. */
+  readonly window: number;
+  readonly op: Exclude<CompareOp, 'IN'>;
+  readonly value: number;
+}
+
+/** All conditions are ANDed. */
+export interface RunFilter {
+  readonly status?: readonly string[];
+  /** Runs carrying every one of these tags. */
+  readonly tagsAll?: readonly string[];
+  /** Runs carrying at least one of these tags. */
+  readonly tagsAny?: readonly string[];
+  readonly sweepId?: string;
+  readonly experimentId?: string;
+  readonly kind?: string;
+  readonly nameContains?: string;
+  readonly config?: readonly ConfigCondition[];
+  readonly metrics?: readonly MetricCondition[];
+}
+
+/** What a run list can be sorted on. */
+export type RunSortField = 'CREATED_AT' | 'NAME' | 'STATUS' | 'CONFIG' | 'METRIC';
+
+export interface RunOrder {
+  readonly field: RunSortField;
+  /** Config key for CONFIG, metric name for METRIC. */
+  readonly key?: string;
+  /** Metric window for METRIC (default -1). */
+  readonly window?: number;
+  readonly direction: 'ASC' | 'DESC';
+}
+
+/** Thrown for a filter, sort or group key the query compiler cannot accept. */
+export class QueryInputError extends Error {
+  override readonly name = 'ValidationError';
+}
+
+/**
+ * Config keys that are also indexed columns of Run (so a filter on them uses a B-tree index).
+ * Maps the config key to its column and SQL type.
+ */
+export const PROMOTED_CONFIG_KEYS: Readonly<
+  Record<string, { column: string; type: 'text' | 'float' | 'int' | 'bool' }>
+> = {
+  model: { column: 'model', type: 'text' },
+  dataset: { column: 'dataset', type: 'text' },
+  optimizer: { column: 'optimizer', type: 'text' },
+  learningRate: { column: 'learningRate', type: 'float' },
+  batchSize: { column: 'batchSize', type: 'int' },
+  depth: { column: 'depth', type: 'int' },
+  shortcut: { column: 'shortcut', type: 'bool' },
+  loss: { column: 'loss', type: 'text' },
+  seed: { column: 'seed', type: 'int' },
+};
+
+const CONFIG_KEY_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
+const SQL_OP: Record<Exclude<CompareOp, 'IN'>, string> = {
+  EQ: '=',
+  NE: '<>',
+  GT: '>',
+  GTE: '>=',
+  LT: '<',
+  LTE: '<=',
+};
+const RUN_STATUSES = new Set(['QUEUED', 'RUNNING', 'FINISHED', 'FAILED', 'CANCELED']);
+
+/** Collects positional parameters while SQL text is assembled. */
+class SqlParams {
+  readonly values: unknown[] = [];
+  /** Adds a value; returns its placeholder with an explicit cast so Postgres never guesses types. */
+  add(value: unknown, cast: string): string {
+    this.values.push(value);
+    return `$${this.values.length}::${cast}`;
+  }
+}
+
+function checkConfigKey(key: string): string[] {
+  if (!CONFIG_KEY_RE.test(key) || key.length > 200) throw new QueryInputError(`invalid config key "${key}"`);
+  return key.split('.');
+}
+
+/** SQL expression for a config key: the promoted column, or the JSONB value at the dotted path. */
+function configExpr(key: string, params: SqlParams): { sql: string; promoted: boolean } {
+  const promoted = PROMOTED_CONFIG_KEYS[key];
+  if (promoted) return { sql: `r."${promoted.column}"`, promoted: true };
+  return { sql: `(r."config" #> ${params.add(checkConfigKey(key), 'text[]')})`, promoted: false };
+}
+
+function compileConfigCondition(c: ConfigCondition, params: SqlParams): string {
+  const promoted = PROMOTED_CONFIG_KEYS[c.key];
+  const values = Array.isArray(c.value) ? (c.value as readonly ConfigScalar[]) : [c.value as ConfigScalar];
+  if (values.length === 0) throw new QueryInputError(`config condition on "${c.key}" has no value`);
+  for (const v of values) {
+    if (typeof v === 'number' && !Number.isFinite(v))
+      throw new QueryInputError('config values must be finite');
+  }
+  if (c.op !== 'IN' && values.length !== 1) throw new QueryInputError(`operator ${c.op} takes one value`);
+  if (promoted) {
+    const col = `r."${promoted.column}"`;
+    const cast = { text: 'text', float: 'float8', int: 'float8', bool: 'boolean' }[promoted.type];
+    for (const v of values) {
+      const ok =
+        (promoted.type === 'text' && typeof v === 'string') ||
+        ((promoted.type === 'float' || promoted.type === 'int') && typeof v === 'number') ||
+        (promoted.type === 'bool' && typeof v === 'boolean');
+      if (!ok) throw new QueryInputError(`config key "${c.key}" takes ${promoted.type} values`);
+    }
+    if (c.op === 'IN') return `${col} = ANY(${params.add(values, `${cast}[]`)})`;
+    if (promoted.type !== 'float' && promoted.type !== 'int' && !['EQ', 'NE'].includes(c.op)) {
+      throw new QueryInputError(`operator ${c.op} needs a numeric config key`);
+    }
+    return `${col} ${SQL_OP[c.op]} ${params.add(values[0], cast)}`;
+  }
+  const path = params.add(checkConfigKey(c.key), 'text[]');
+  // Equality compares JSON values (so 1 and "1" differ); ordering compares numbers only, and a
+  // non-numeric JSON value simply does not match instead of failing the cast.
+  if (c.op === 'IN' || c.op === 'EQ' || c.op === 'NE') {
+    const json = params.add(JSON.stringify(values), 'jsonb');
+    const member = `(r."config" #> ${path}) IN (SELECT jsonb_array_elements(${json}))`;
+    if (c.op === 'NE') return `(r."config" #> ${path}) IS NOT NULL AND NOT ${member}`;
+    return member;
+  }
+  if (typeof values[0] !== 'number') throw new QueryInputError(`operator ${c.op} needs a number`);
+  const numeric = `(CASE WHEN jsonb_typeof(r."config" #> ${path}) = 'number' THEN (r."config" #>> ${path})::float8 END)`;
+  return `${numeric} ${SQL_OP[c.op]} ${params.add(values[0], 'float8')}`;
+}
+
+function compileMetricCondition(m: MetricCondition, params: SqlParams): string {
+  if (!Number.isFinite(m.value)) throw new QueryInputError('metric thresholds must be finite');
+  if (!(m.op in SQL_OP)) throw new QueryInputError(`operator ${m.op} is not allowed on metrics`);
+  return `EXISTS (SELECT 1 FROM "AnalysisScalar" s WHERE s."runId" = r."id" AND s."name" = ${params.add(m.name, 'text')} AND s."window" = ${params.add(m.window, 'int')} AND s."value" ${SQL_OP[m.op]} ${params.add(m.value, 'float8')})`;
+}
+
+/** WHERE clause (without the keyword) for runs of `projectIds` matching `filter`. */
+export function compileRunWhere(projectIds: readonly string[], filter: RunFilter, params: SqlParams): string {
+  const parts = [`r."projectId" = ANY(${params.add(projectIds, 'uuid[]')})`];
+  if (filter.status && filter.status.length > 0) {
+    for (const s of filter.status) if (!RUN_STATUSES.has(s)) throw new QueryInputError(`unknown status ${s}`);
+    parts.push(`r."status"::text = ANY(${params.add(filter.status, 'text[]')})`);
+  }
+  if (filter.tagsAll && filter.tagsAll.length > 0)
+    parts.push(`r."tags" @> ${params.add(filter.tagsAll, 'text[]')}`);
+  if (filter.tagsAny && filter.tagsAny.length > 0)
+    parts.push(`r."tags" && ${params.add(filter.tagsAny, 'text[]')}`);
+  if (filter.sweepId !== undefined) {
+    if (!isUuid(filter.sweepId)) return 'FALSE';
+    parts.push(`r."sweepId" = ${params.add(filter.sweepId, 'uuid')}`);
+  }
+  if (filter.experimentId !== undefined) {
+    if (!isUuid(filter.experimentId)) return 'FALSE';
+    parts.push(`r."experimentId" = ${params.add(filter.experimentId, 'uuid')}`);
+  }
+  if (filter.kind !== undefined) parts.push(`r."kind"::text = ${params.add(filter.kind, 'text')}`);
+  if (filter.nameContains) {
+    const escaped = filter.nameContains.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+    parts.push(`r."name" ILIKE ${params.add(`%${escaped}%`, 'text')}`);
+  }
+  for (const c of filter.config ?? []) parts.push(compileConfigCondition(c, params));
+  for (const m of filter.metrics ?? []) parts.push(compileMetricCondition(m, params));
+  return parts.join(' AND ');
+}
+
+function compileOrder(order: RunOrder, params: SqlParams): string {
+  const dir = order.direction === 'ASC' ? 'ASC' : 'DESC';
+  let expr: string;
+  switch (order.field) {
+    case 'CREATED_AT':
+      expr = 'r."createdAt"';
+      break;
+    case 'NAME':
+      expr = 'r."name"';
+      break;
+    case 'STATUS':
+      expr = 'r."status"::text';
+      break;
+    case 'CONFIG':
+      if (!order.key) throw new QueryInputError('sorting on CONFIG needs a key');
+      expr = configExpr(order.key, params).sql;
+      break;
+    case 'METRIC':
+      if (!order.key) throw new QueryInputError('sorting on METRIC needs a key (the metric name)');
+      // Latest stored result of the metric, so a re-analysed run sorts by its newest value.
+      expr = `(SELECT s."value" FROM "AnalysisScalar" s WHERE s."runId" = r."id" AND s."name" = ${params.add(order.key, 'text')} AND s."window" = ${params.add(order.window ?? -1, 'int')} ORDER BY s."id" DESC LIMIT 1)`;
+      break;
+    default:
+      throw new QueryInputError(`unknown sort field ${String(order.field)}`);
+  }
+  // Runs without the sort key go last either way; id breaks ties so pages are stable.
+  return `${expr} ${dir} NULLS LAST, r."id" ${dir}`;
+}
+
+/** One page of runs plus a lazy total. */
+export interface RunPage {
+  readonly runs: RunRecord[];
+  readonly offset: number;
+  readonly hasNextPage: boolean;
+  /** Counts all matches; a separate statement, run only when the client asks for totalCount. */
+  readonly totalCount: () => Promise<number>;
+}
+
+/**
+ * List runs of the given projects matching `filter`, sorted by `orderBy`, `first` from `offset`.
+ * Fetches first+1 rows to know whether a next page exists without counting.
+ */
+export async function listRuns(
+  prisma: PrismaClient,
+  args: {
+    projectIds: readonly string[];
+    filter?: RunFilter;
+    orderBy?: readonly RunOrder[];
+    first: number;
+    offset: number;
+  },
+): Promise<RunPage> {
+  const params = new SqlParams();
+  const where = compileRunWhere(args.projectIds, args.filter ?? {}, params);
+  const orders =
+    args.orderBy && args.orderBy.length > 0 ? args.orderBy : [{ field: 'CREATED_AT', direction: 'DESC' }];
+  const orderSql = (orders as RunOrder[]).map((o) => compileOrder(o, params)).join(', ');
+  const limit = params.add(args.first + 1, 'int');
+  const offset = params.add(args.offset, 'int');
+  const ids = await prisma.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT r."id" FROM "Run" r WHERE ${where} ORDER BY ${orderSql} LIMIT ${limit} OFFSET ${offset}`,
+    ...params.values,
+  );
+  const pageIds = ids.slice(0, args.first).map((r) => r.id);
+  const rows = pageIds.length ? await prisma.run.findMany({ where: { id: { in: pageIds } } }) : [];
+  const byId = new Map(rows.map((r) => [r.id, toRunRecord(r)]));
+  const runs = pageIds.map((id) => byId.get(id)).filter((r): r is RunRecord => r !== undefined);
+  const countParams = new SqlParams();
+  const countWhere = compileRunWhere(args.projectIds, args.filter ?? {}, countParams);
+  return {
+    runs,
+    offset: args.offset,
+    hasNextPage: ids.length > args.first,
+    totalCount: async () => {
+      const [row] = await prisma.$queryRawUnsafe<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM "Run" r WHERE ${countWhere}`,
+        ...countParams.values,
+      );
+      return row?.n ?? 0;
+    },
+  };
+}
+
+/** Runs by id, in one statement (for a DataLoader). Unknown or malformed ids are skipped. */
+export async function runsByIds(prisma: PrismaClient, ids: readonly string[]): Promise<RunRecord[]> {
+  const valid = [...new Set(ids.filter(isUuid))];
+  if (valid.length === 0) return [];
+  return (await prisma.run.findMany({ where: { id: { in: valid } } })).map(toRunRecord);
+}
+
+/** An analysis result with its scalars (curves load separately: they are large). */
+export type AnalysisWithScalars = AnalysisResult & { scalars: AnalysisScalar[] };
+
+/** Every analysis result of each run, newest first, with scalars; one statement per batch of runs. */
+export async function analysesByRunIds(
+  prisma: PrismaClient,
+  runIds: readonly string[],
+): Promise<AnalysisWithScalars[]> {
+  const valid = [...new Set(runIds.filter(isUuid))];
+  if (valid.length === 0) return [];
+  return prisma.analysisResult.findMany({
+    where: { runId: { in: valid } },
+    include: { scalars: { orderBy: [{ name: 'asc' }, { window: 'asc' }] } },
+    orderBy: { id: 'desc' },
+  });
+}
+
+/** Curves of each analysis result, in one statement per batch. */
+export async function curvesByResultIds(
+  prisma: PrismaClient,
+  resultIds: readonly bigint[],
+): Promise<AnalysisCurve[]> {
+  if (resultIds.length === 0) return [];
+  return prisma.analysisCurve.findMany({
+    where: { resultId: { in: [...new Set(resultIds)] } },
+    orderBy: [{ name: 'asc' }, { window: 'asc' }],
+  });
+}
+
+/** Projects the user belongs to, with the user's role. */
+export async function projectsOfUser(
+  prisma: PrismaClient,
+  userId: string,
+): Promise<
+  { id: string; slug: string; name: string; description: string | null; createdAt: Date; role: string }[]
+> {
+  const rows = await prisma.membership.findMany({
+    where: { userId },
+    include: { project: true },
+    orderBy: { project: { name: 'asc' } },
+  });
+  return rows.map((m) => ({ ...m.project, role: m.role }));
+}
+
+/** The metric an aggregate summarises: a stored analysis scalar, or a numeric config key. */
+export type AggregateMetric =
+  | { readonly source: 'SCALAR'; readonly name: string; readonly window: number }
+  | { readonly source: 'CONFIG'; readonly key: string }
+  | { readonly source: 'SUMMARY'; readonly key: string };
+
+/** Per-group moments as computed in SQL. */
+export interface AggregateGroupRow {
+  /** Group key values in groupBy order, as JSON values (null when the run lacks the key). */
+  readonly keys: unknown[];
+  readonly n: number;
+  readonly mean: number | null;
+  readonly sd: number | null;
+  readonly min: number | null;
+  readonly max: number | null;
+}
+
+/**
+ * Mean, sample SD, min, max and n of a metric per group of config values, over ALL matching runs
+ * (every replicate), computed in one SQL statement. For SCALAR metrics each run contributes its
+ * latest stored value for (name, window), so a run analysed twice is not counted twice.
+ */
+export async function aggregateRuns(
+  prisma: PrismaClient,
+  args: {
+    projectIds: readonly string[];
+    filter?: RunFilter;
+    groupBy: readonly string[];
+    metric: AggregateMetric;
+  },
+): Promise<AggregateGroupRow[]> {
+  if (args.groupBy.length > 8) throw new QueryInputError('at most 8 group keys');
+  const params = new SqlParams();
+  const where = compileRunWhere(args.projectIds, args.filter ?? {}, params);
+  // Group keys are compared as JSON so a promoted column and a JSONB path group identically.
+  const keyExprs = args.groupBy.map((k) => {
+    const { sql, promoted } = configExpr(k, params);
+    return promoted ? `to_jsonb(${sql})` : sql;
+  });
+  let valueExpr: string;
+  if (args.metric.source === 'SCALAR') {
+    valueExpr = `(SELECT s."value" FROM "AnalysisScalar" s WHERE s."runId" = r."id" AND s."name" = ${params.add(args.metric.name, 'text')} AND s."window" = ${params.add(args.metric.window, 'int')} ORDER BY s."id" DESC LIMIT 1)`;
+  } else if (args.metric.source === 'CONFIG') {
+    const { sql, promoted } = configExpr(args.metric.key, params);
+    valueExpr = promoted
+      ? `(${sql})::float8`
+      : `(CASE WHEN jsonb_typeof(${sql}) = 'number' THEN (${sql} #>> '{}')::float8 END)`;
+  } else {
+    const path = params.add(checkConfigKey(args.metric.key), 'text[]');
+    valueExpr = `(CASE WHEN jsonb_typeof(r."summary" #> ${path}) = 'number' THEN (r."summary" #>> ${path})::float8 END)`;
+  }
+  const keyCols = keyExprs.map((e, i) => `${e} AS k${i}`);
+  const groupCols = keyExprs.map((_, i) => `k${i}`);
+  const sql = `
+    WITH v AS (SELECT ${[...keyCols, `${valueExpr} AS val`].join(', ')} FROM "Run" r WHERE ${where})
+    SELECT ${[...groupCols.map((g) => `${g}::text AS ${g}`), 'count(val)::int AS n', 'avg(val) AS mean', 'stddev_samp(val) AS sd', 'min(val) AS min', 'max(val) AS max'].join(', ')}
+    FROM v ${groupCols.length ? `GROUP BY ${groupCols.join(', ')} ORDER BY ${groupCols.join(', ')}` : ''}`;
+  const rows = await prisma.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params.values);
+  return rows.map((row) => ({
+    keys: groupCols.map((g) => (row[g] == null ? null : JSON.parse(String(row[g])))),
+    n: Number(row.n),
+    mean: row.mean == null ? null : Number(row.mean),
+    sd: row.sd == null ? null : Number(row.sd),
+    min: row.min == null ? null : Number(row.min),
+    max: row.max == null ? null : Number(row.max),
+  }));
+}
+
+/** Runs of a sweep (all replicates), oldest first; for escape fits and phase diagrams. */
+export async function runsOfSweep(prisma: PrismaClient, sweepId: string): Promise<RunRecord[]> {
+  if (!isUuid(sweepId)) return [];
+  const rows = await prisma.run.findMany({
+    where: { sweepId },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  });
+  return rows.map(toRunRecord);
+}
+
+/** Artifacts of runs by name (e.g. "escape_times"), in one statement. Inline data only. */
+export async function artifactsOfRuns(
+  prisma: PrismaClient,
+  runIds: readonly string[],
+  name: string,
+): Promise<
+  {
+    runId: string;
+    step: number;
+    shape: number[];
+    dtype: string;
+    data: Uint8Array | null;
+    blobKey: string | null;
+    meta: unknown;
+  }[]
+> {
+  const valid = runIds.filter(isUuid);
+  if (valid.length === 0) return [];
+  return prisma.artifact.findMany({
+    where: { runId: { in: valid }, name },
+    select: { runId: true, step: true, shape: true, dtype: true, data: true, blobKey: true, meta: true },
+    orderBy: [{ runId: 'asc' }, { step: 'asc' }],
+  });
+}
+
+export { SqlParams };
