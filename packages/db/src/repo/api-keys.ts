@@ -1,0 +1,68 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { type RepoDeps, withPrismaErrors } from './context.js';
+import { assertNonEmptyString, assertUuid } from './validate.js';
+
+/** A freshly created key. `secret` is returned exactly once and never stored. */
+export interface CreatedApiKey {
+  readonly id: string;
+  readonly userId: string;
+  readonly name: string;
+  readonly prefix: string;
+  readonly secret: string;
+  readonly createdAt: Date;
+}
+
+const SECRET_FORMAT = /^sgd_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+
+function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/**
+ * Creates an API key for a user. The secret is `sgd_<prefix>_<32 random bytes, base64url>`; the
+ * database keeps the prefix (to find the row) and the SHA-256 of the whole secret. A plain hash
+ * suffices because the secret has 256 bits of entropy: there is nothing to brute-force.
+ */
+export async function createApiKey(
+  deps: RepoDeps,
+  input: { userId: string; name: string },
+): Promise<CreatedApiKey> {
+  assertUuid(input.userId, 'userId');
+  assertNonEmptyString(input.name, 'API key name');
+  const prefix = randomBytes(6).toString('hex');
+  const secret = `sgd_${prefix}_${randomBytes(32).toString('base64url')}`;
+  const row = await withPrismaErrors(`API key for user ${input.userId}`, () =>
+    deps.prisma.apiKey.create({
+      data: { userId: input.userId, name: input.name.trim(), prefix, secretHash: hashSecret(secret) },
+    }),
+  );
+  return { id: row.id, userId: row.userId, name: row.name, prefix, secret, createdAt: row.createdAt };
+}
+
+/**
+ * Checks a presented secret. Returns the key and user id when it matches a key that is not revoked
+ * (and records lastUsedAt), otherwise null: malformed, unknown, wrong and revoked look the same to
+ * the caller so responses leak nothing.
+ */
+export async function verifyApiKey(
+  deps: RepoDeps,
+  secret: string,
+): Promise<{ readonly keyId: string; readonly userId: string } | null> {
+  const match = typeof secret === 'string' ? SECRET_FORMAT.exec(secret) : null;
+  if (!match) return null;
+  const row = await deps.prisma.apiKey.findUnique({ where: { prefix: match[1] } });
+  if (!row || row.revokedAt) return null;
+  const expected = Buffer.from(row.secretHash, 'hex');
+  const actual = Buffer.from(hashSecret(secret), 'hex');
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+  await deps.prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  return { keyId: row.id, userId: row.userId };
+}
+
+/** Revokes a key; later verifications fail. Revoking twice keeps the first revocation time. */
+export async function revokeApiKey(deps: RepoDeps, keyId: string): Promise<void> {
+  assertUuid(keyId, 'keyId');
+  await withPrismaErrors(`API key ${keyId}`, () =>
+    deps.prisma.apiKey.updateMany({ where: { id: keyId, revokedAt: null }, data: { revokedAt: new Date() } }),
+  );
+}

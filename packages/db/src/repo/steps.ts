@@ -1,0 +1,397 @@
+import { downsampleMinMax, type SeriesPoints } from '../series/downsample.js';
+import {
+  decodeSeriesValues,
+  encodeSeriesValues,
+  isSeriesDtype,
+  quantizeToDtype,
+  SERIES_CHUNK_STEPS,
+  type SeriesDtype,
+  sameSeriesValues,
+} from '../series/encoding.js';
+import {
+  countNonFinite,
+  defaultNonFinitePolicy,
+  firstNonFiniteIndex,
+  type NonFinitePolicy,
+} from '../series/policy.js';
+import {
+  appendToSummary,
+  coarsenSummary,
+  decodeSummaryPayload,
+  emptySummary,
+  encodeSummaryPayload,
+  type SeriesSummaryData,
+  STORED_SUMMARIES,
+  type SummaryBucket,
+  type SummaryScheme,
+} from '../series/summary.js';
+import { lockRun, type RepoDeps, TX_OPTIONS, type Tx } from './context.js';
+import { ConflictError, NotFoundError, ValidationError } from './errors.js';
+import { assertInt, assertName, assertUuid } from './validate.js';
+
+/** Per-step scalars, column-wise: series[name][i] belongs to step fromStep + i (the trainer's StepBatch). */
+export interface StepBatchInput {
+  readonly fromStep: number;
+  readonly series: Readonly<Record<string, ArrayLike<number>>>;
+}
+
+export interface AppendStepsOptions {
+  /** Storage dtype for new chunks; default float64 (exact). float32 halves storage. */
+  readonly dtype?: SeriesDtype;
+  /** Overrides the default NaN/Inf policy (see series/policy.ts) per series name. */
+  readonly nonFinitePolicy?: Readonly<Record<string, NonFinitePolicy>>;
+}
+
+export interface AppendStepsResult {
+  /** Series whose steps were stored by this call. */
+  readonly written: readonly string[];
+  /** Series whose steps were already stored with identical values (a retry): nothing written. */
+  readonly unchanged: readonly string[];
+  /** Run.lastStep after the call. */
+  readonly lastStep: number;
+  /** Non-finite values accepted under 'allow-flagged', per series (only series with any). */
+  readonly nonFinite: Readonly<Record<string, number>>;
+}
+
+/** One batch may carry at most this many steps per series (a few MB per call keeps transactions short). */
+export const MAX_BATCH_STEPS = 1_000_000;
+
+interface ChunkRow {
+  id: bigint;
+  fromStep: number;
+  count: number;
+  dtype: string;
+  data: Uint8Array;
+}
+
+function chunkDtype(row: ChunkRow): SeriesDtype {
+  if (!isSeriesDtype(row.dtype)) throw new Error(`stored chunk ${row.id} has unknown dtype ${row.dtype}`);
+  return row.dtype;
+}
+
+function validateBatch(
+  batch: StepBatchInput,
+  options: AppendStepsOptions,
+): { names: string[]; length: number } {
+  if (batch === null || typeof batch !== 'object') throw new ValidationError('step batch must be an object');
+  assertInt(batch.fromStep, 'fromStep');
+  const names = Object.keys(batch.series ?? {});
+  if (names.length === 0) throw new ValidationError('step batch has no series');
+  const length = batch.series[names[0]]?.length;
+  for (const name of names) {
+    assertName(name, 'series name');
+    const values = batch.series[name];
+    if (!values || typeof values.length !== 'number')
+      throw new ValidationError(`series "${name}" is not an array`);
+    if (values.length !== length) {
+      throw new ValidationError(
+        `series in one batch must have equal lengths: "${names[0]}" has ${length}, "${name}" has ${values.length}`,
+      );
+    }
+    for (let i = 0; i < values.length; i++) {
+      if (typeof values[i] !== 'number') throw new ValidationError(`series "${name}"[${i}] is not a number`);
+    }
+    const policy = options.nonFinitePolicy?.[name] ?? defaultNonFinitePolicy(name);
+    const bad = policy === 'reject' ? firstNonFiniteIndex(values) : -1;
+    if (bad >= 0) {
+      throw new ValidationError(
+        `series "${name}" has ${values[bad]} at step ${batch.fromStep + bad}; only loss-type series may hold NaN/Inf (policy 'reject')`,
+      );
+    }
+  }
+  if (length < 1 || length > MAX_BATCH_STEPS)
+    throw new ValidationError(`batch length must be in [1, ${MAX_BATCH_STEPS}], got ${length}`);
+  assertInt(batch.fromStep + length - 1, 'last step of the batch');
+  if (options.dtype !== undefined && !isSeriesDtype(options.dtype))
+    throw new ValidationError(`dtype must be float32 or float64`);
+  return { names, length };
+}
+
+/** Chunks of one series that could overlap steps [from, to]: a chunk never spans more than SERIES_CHUNK_STEPS. */
+async function chunksNear(
+  tx: Tx,
+  runId: string,
+  name: string,
+  from: number,
+  to: number,
+): Promise<ChunkRow[]> {
+  return tx.stepSeriesChunk.findMany({
+    where: { runId, name, fromStep: { gt: from - SERIES_CHUNK_STEPS - 1, lte: to } },
+    orderBy: { fromStep: 'asc' },
+    select: { id: true, fromStep: true, count: true, dtype: true, data: true },
+  });
+}
+
+type SeriesDecision =
+  | { kind: 'unchanged' }
+  | { kind: 'write'; values: Float64Array; extend: ChunkRow | undefined; dtype: SeriesDtype };
+
+/**
+ * Decides what to do with one series of a batch: an identical retry is a no-op, any overlap with
+ * different (or partially new) values is a ConflictError, new steps are written, extending the
+ * previous chunk when it ends right before them and has room.
+ */
+function decide(
+  name: string,
+  from: number,
+  values: ArrayLike<number>,
+  near: ChunkRow[],
+  dtype: SeriesDtype,
+): SeriesDecision {
+  const to = from + values.length - 1;
+  const overlapping = near.filter((c) => c.fromStep <= to && c.fromStep + c.count - 1 >= from);
+  if (overlapping.length > 0) {
+    let covered = 0;
+    for (const chunk of overlapping) {
+      const stored = decodeSeriesValues(chunk.data, chunkDtype(chunk));
+      const lo = Math.max(from, chunk.fromStep);
+      const hi = Math.min(to, chunk.fromStep + chunk.count - 1);
+      const incoming = quantizeToDtype(
+        Array.prototype.slice.call(values, lo - from, hi - from + 1),
+        chunkDtype(chunk),
+      );
+      const existing = stored.subarray(lo - chunk.fromStep, hi - chunk.fromStep + 1);
+      if (!sameSeriesValues(incoming, existing)) {
+        throw new ConflictError(
+          `series "${name}" steps ${from}..${to} overlap stored steps ${chunk.fromStep}..${chunk.fromStep + chunk.count - 1} with different values`,
+        );
+      }
+      covered += hi - lo + 1;
+    }
+    if (covered === values.length) return { kind: 'unchanged' };
+    throw new ConflictError(
+      `series "${name}" steps ${from}..${to} partly overlap stored steps (${covered} of ${values.length} already stored); resend exactly the stored batches or only new steps`,
+    );
+  }
+  const previous = near.find((c) => c.fromStep + c.count === from);
+  const extend =
+    previous && previous.count < SERIES_CHUNK_STEPS && chunkDtype(previous) === dtype ? previous : undefined;
+  return { kind: 'write', values: quantizeToDtype(values, dtype), extend, dtype };
+}
+
+async function writeSeries(
+  tx: Tx,
+  runId: string,
+  name: string,
+  from: number,
+  decision: Extract<SeriesDecision, { kind: 'write' }>,
+): Promise<void> {
+  const { values, extend, dtype } = decision;
+  let offset = 0;
+  if (extend) {
+    const room = SERIES_CHUNK_STEPS - extend.count;
+    const take = Math.min(room, values.length);
+    const old = decodeSeriesValues(extend.data, dtype);
+    const merged = new Float64Array(extend.count + take);
+    merged.set(old);
+    merged.set(values.subarray(0, take), extend.count);
+    await tx.stepSeriesChunk.update({
+      where: { id: extend.id },
+      data: { count: merged.length, data: encodeSeriesValues(merged, dtype) },
+    });
+    offset = take;
+  }
+  const rows = [];
+  for (; offset < values.length; offset += SERIES_CHUNK_STEPS) {
+    const part = values.subarray(offset, offset + SERIES_CHUNK_STEPS);
+    rows.push({
+      runId,
+      name,
+      fromStep: from + offset,
+      count: part.length,
+      dtype,
+      data: encodeSeriesValues(part, dtype),
+    });
+  }
+  if (rows.length > 0) await tx.stepSeriesChunk.createMany({ data: rows });
+  await updateSummaries(tx, runId, name, from, values);
+}
+
+async function updateSummaries(
+  tx: Tx,
+  runId: string,
+  name: string,
+  from: number,
+  values: Float64Array,
+): Promise<void> {
+  const existing = await tx.seriesSummary.findMany({ where: { runId, name } });
+  for (const { scheme, resolution } of STORED_SUMMARIES) {
+    const row = existing.find((r) => r.scheme === scheme && r.buckets === resolution);
+    const before: SeriesSummaryData = row
+      ? { scheme, resolution, steps: row.steps, buckets: decodeSummaryPayload(row.payload) }
+      : emptySummary(scheme, resolution);
+    const after = appendToSummary(before, from, values);
+    const payload = encodeSummaryPayload(after.buckets);
+    if (row) await tx.seriesSummary.update({ where: { id: row.id }, data: { steps: after.steps, payload } });
+    else
+      await tx.seriesSummary.create({
+        data: { runId, name, scheme, buckets: resolution, steps: after.steps, payload },
+      });
+  }
+}
+
+/**
+ * Appends a batch of per-step scalars to a run, all series in one transaction under the run's row
+ * lock. Idempotent by (run, series, step range): re-sending a stored batch is a no-op (reported in
+ * `unchanged`), so a recorder may retry blindly after a dropped connection; an overlapping batch with
+ * different values is a ConflictError and nothing of the batch is stored. Updates Run.lastStep
+ * (max of stored steps) and the linear and log summaries in the same transaction.
+ */
+export async function appendSteps(
+  deps: RepoDeps,
+  runId: string,
+  batch: StepBatchInput,
+  options: AppendStepsOptions = {},
+): Promise<AppendStepsResult> {
+  assertUuid(runId, 'runId');
+  const { names, length } = validateBatch(batch, options);
+  const from = batch.fromStep;
+  const to = from + length - 1;
+  const dtype = options.dtype ?? 'float64';
+  return deps.prisma.$transaction(async (tx) => {
+    const run = await lockRun(tx, runId);
+    const written: string[] = [];
+    const unchanged: string[] = [];
+    const nonFinite: Record<string, number> = {};
+    const decisions = new Map<string, SeriesDecision>();
+    // Decide for every series before writing any, so a conflict in one leaves the batch unwritten.
+    for (const name of names) {
+      const near = await chunksNear(tx, runId, name, from, to);
+      decisions.set(name, decide(name, from, batch.series[name], near, dtype));
+    }
+    for (const name of names) {
+      const decision = decisions.get(name)!;
+      if (decision.kind === 'unchanged') {
+        unchanged.push(name);
+        continue;
+      }
+      await writeSeries(tx, runId, name, from, decision);
+      written.push(name);
+      const flagged = countNonFinite(decision.values);
+      if (flagged > 0) nonFinite[name] = flagged;
+    }
+    let lastStep = run.lastStep;
+    if (written.length > 0 && to > lastStep) {
+      await tx.run.update({ where: { id: runId }, data: { lastStep: to } });
+      lastStep = to;
+    }
+    return { written, unchanged, lastStep, nonFinite };
+  }, TX_OPTIONS);
+}
+
+async function assertRunExists(deps: RepoDeps, runId: string): Promise<void> {
+  assertUuid(runId, 'runId');
+  const run = await deps.prisma.run.findUnique({ where: { id: runId }, select: { id: true } });
+  if (!run) throw new NotFoundError(`run ${runId} not found`);
+}
+
+/** Names of a run's series with their stored step counts, sorted by name. */
+export async function listSeries(deps: RepoDeps, runId: string): Promise<{ name: string; steps: number }[]> {
+  await assertRunExists(deps, runId);
+  const groups = await deps.prisma.stepSeriesChunk.groupBy({
+    by: ['name'],
+    where: { runId },
+    _sum: { count: true },
+    orderBy: { name: 'asc' },
+  });
+  return groups.map((g) => ({ name: g.name, steps: g._sum.count ?? 0 }));
+}
+
+/**
+ * Raw values of one series for steps in [from, to] (inclusive; defaults: whole series), with their
+ * steps (series may have gaps). NotFoundError for an unknown run or a series with no stored steps.
+ */
+export async function readSeries(
+  deps: RepoDeps,
+  runId: string,
+  name: string,
+  range: { from?: number; to?: number } = {},
+): Promise<SeriesPoints> {
+  await assertRunExists(deps, runId);
+  assertName(name, 'series name');
+  const from = range.from ?? 0;
+  const to = range.to ?? 2 ** 31 - 1;
+  assertInt(from, 'from');
+  assertInt(to, 'to');
+  if (to < from) throw new ValidationError(`range to (${to}) is before from (${from})`);
+  const chunks = await deps.prisma.stepSeriesChunk.findMany({
+    where: { runId, name, fromStep: { gt: from - SERIES_CHUNK_STEPS - 1, lte: to } },
+    orderBy: { fromStep: 'asc' },
+    select: { id: true, fromStep: true, count: true, dtype: true, data: true },
+  });
+  const parts: { fromStep: number; values: Float64Array }[] = [];
+  let total = 0;
+  for (const chunk of chunks) {
+    const lo = Math.max(from, chunk.fromStep);
+    const hi = Math.min(to, chunk.fromStep + chunk.count - 1);
+    if (hi < lo) continue;
+    const values = decodeSeriesValues(chunk.data, chunkDtype(chunk)).subarray(
+      lo - chunk.fromStep,
+      hi - chunk.fromStep + 1,
+    );
+    parts.push({ fromStep: lo, values });
+    total += values.length;
+  }
+  if (total === 0) {
+    const any = await deps.prisma.stepSeriesChunk.findFirst({ where: { runId, name }, select: { id: true } });
+    if (!any) throw new NotFoundError(`run ${runId} has no series "${name}"`);
+  }
+  const steps = new Float64Array(total);
+  const values = new Float64Array(total);
+  let at = 0;
+  for (const part of parts) {
+    for (let i = 0; i < part.values.length; i++) steps[at + i] = part.fromStep + i;
+    values.set(part.values, at);
+    at += part.values.length;
+  }
+  return { steps, values };
+}
+
+/**
+ * The stored summary of a series for plotting, merged down to at most `buckets` buckets
+ * (scheme 'linear' for the usual view, 'log' for early-time structure on a log-step axis).
+ * One row read: this is the call that keeps a 25k-step chart fast.
+ */
+export async function readSeriesSummary(
+  deps: RepoDeps,
+  runId: string,
+  name: string,
+  options: { scheme: SummaryScheme; buckets: number },
+): Promise<SeriesSummaryData> {
+  assertUuid(runId, 'runId');
+  assertName(name, 'series name');
+  assertInt(options.buckets, 'buckets', 1, 100_000);
+  const stored = STORED_SUMMARIES.find((s) => s.scheme === options.scheme);
+  if (!stored)
+    throw new ValidationError(`scheme must be one of ${STORED_SUMMARIES.map((s) => s.scheme).join(', ')}`);
+  const row = await deps.prisma.seriesSummary.findUnique({
+    where: {
+      runId_name_scheme_buckets: { runId, name, scheme: stored.scheme, buckets: stored.resolution },
+    },
+  });
+  if (!row) {
+    await assertRunExists(deps, runId);
+    throw new NotFoundError(`run ${runId} has no series "${name}"`);
+  }
+  const full: SeriesSummaryData = {
+    scheme: stored.scheme,
+    resolution: stored.resolution,
+    steps: row.steps,
+    buckets: decodeSummaryPayload(row.payload),
+  };
+  return coarsenSummary(full, options.buckets);
+}
+
+/**
+ * Plot data for a zoomed step range at a pixel width: raw values reduced with min/max preserved
+ * (downsampleMinMax), so spikes survive. For the whole run prefer readSeriesSummary (one row read).
+ */
+export async function readSeriesDownsampled(
+  deps: RepoDeps,
+  runId: string,
+  name: string,
+  options: { from?: number; to?: number; width: number },
+): Promise<SummaryBucket[]> {
+  const points = await readSeries(deps, runId, name, { from: options.from, to: options.to });
+  return downsampleMinMax(points, options.width);
+}

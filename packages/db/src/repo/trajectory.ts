@@ -1,0 +1,317 @@
+import { sha256Hex } from '../blob/local.js';
+import { float16ToFloat32, isFloat16NonFinite } from '../series/float16.js';
+import { lockRun, type RepoDeps, TX_OPTIONS, type Tx } from './context.js';
+import { ConflictError, IntegrityError, NotFoundError, ValidationError } from './errors.js';
+import { assertInt, assertUuid } from './validate.js';
+
+export type TrajectoryDtype = 'float32' | 'float16';
+
+/**
+ * A block of consecutive weight snapshots (the trainer's TrajectoryChunk): `rows` rows of dimension
+ * `d`, row-major, row i recorded at step fromStep + i. float16 data arrives as Uint16Array bit patterns.
+ */
+export interface TrajectoryChunkInput {
+  readonly seq: number;
+  readonly fromStep: number;
+  readonly rows: number;
+  readonly d: number;
+  readonly dtype: TrajectoryDtype;
+  readonly data: Float32Array | Uint16Array;
+  readonly sketch?: { readonly seed: number; readonly sourceDim: number };
+}
+
+export interface TrajectoryChunkWritten {
+  readonly seq: number;
+  readonly blobKey: string;
+  readonly byteLength: number;
+  readonly checksum: string;
+  /** False when an identical chunk was already stored (a retry): nothing was written. */
+  readonly created: boolean;
+}
+
+/**
+ * Test seams for crash simulation. Production code never passes them; tests use them to kill the
+ * process or throw between the blob write and the commit of the index row.
+ */
+export interface TrajectoryWriteHooks {
+  readonly afterBlobWrite?: () => void | Promise<void>;
+  readonly beforeCommit?: () => void | Promise<void>;
+}
+
+/** The RowChunk shape of @sgdscope/analysis, plus where the rows sit in the run. */
+export interface TrajectoryRows {
+  readonly rows: number;
+  readonly d: number;
+  readonly data: Float32Array;
+  readonly fromStep: number;
+  readonly seq: number;
+}
+
+/** Largest accepted chunk (bytes); keeps a chunk well inside memory and one blob write short. */
+export const MAX_TRAJECTORY_CHUNK_BYTES = 512 * 1024 * 1024;
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function validateChunk(chunk: TrajectoryChunkInput): void {
+  if (chunk === null || typeof chunk !== 'object')
+    throw new ValidationError('trajectory chunk must be an object');
+  assertInt(chunk.seq, 'seq');
+  assertInt(chunk.fromStep, 'fromStep');
+  assertInt(chunk.rows, 'rows', 1);
+  assertInt(chunk.d, 'd', 1);
+  assertInt(chunk.fromStep + chunk.rows - 1, 'last step of the chunk');
+  if (chunk.dtype !== 'float32' && chunk.dtype !== 'float16') {
+    throw new ValidationError(`trajectory dtype must be float32 or float16, got "${chunk.dtype}"`);
+  }
+  const expectedType = chunk.dtype === 'float32' ? Float32Array : Uint16Array;
+  if (!(chunk.data instanceof expectedType)) {
+    throw new ValidationError(`trajectory dtype ${chunk.dtype} needs data as ${expectedType.name}`);
+  }
+  const expected = chunk.rows * chunk.d;
+  if (chunk.data.length !== expected) {
+    throw new ValidationError(
+      `trajectory chunk shape mismatch: rows·d = ${chunk.rows}·${chunk.d} = ${expected} but data has ${chunk.data.length} values`,
+    );
+  }
+  if (chunk.data.byteLength > MAX_TRAJECTORY_CHUNK_BYTES) {
+    throw new ValidationError(
+      `trajectory chunk of ${chunk.data.byteLength} bytes exceeds ${MAX_TRAJECTORY_CHUNK_BYTES}`,
+    );
+  }
+  const bad = firstNonFinite(chunk);
+  if (bad >= 0) {
+    throw new ValidationError(
+      `trajectory chunk seq ${chunk.seq} has a NaN/Inf weight at row ${Math.floor(bad / chunk.d)} (step ${chunk.fromStep + Math.floor(bad / chunk.d)}), column ${bad % chunk.d}: weights must be finite`,
+    );
+  }
+  if (chunk.sketch !== undefined) {
+    assertInt(chunk.sketch.seed, 'sketch.seed', -(2 ** 31));
+    assertInt(chunk.sketch.sourceDim, 'sketch.sourceDim', chunk.d);
+  }
+}
+
+function firstNonFinite(chunk: TrajectoryChunkInput): number {
+  const data = chunk.data;
+  if (data instanceof Uint16Array) {
+    for (let i = 0; i < data.length; i++) if (isFloat16NonFinite(data[i])) return i;
+    return -1;
+  }
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i;
+  return -1;
+}
+
+/** Little-endian bytes of the chunk data (a view when the platform is little-endian). */
+function chunkBytes(data: Float32Array | Uint16Array): Uint8Array {
+  if (!LITTLE_ENDIAN) throw new Error('big-endian platforms are not supported by the trajectory store');
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** Blob key: content-addressed per seq, so a conflicting retry can never overwrite a committed blob. */
+export function trajectoryBlobKey(runId: string, seq: number, checksum: string): string {
+  return `runs/${runId}/trajectory/${String(seq).padStart(8, '0')}-${checksum.slice(0, 16)}.bin`;
+}
+
+interface StoredChunkMeta {
+  seq: number;
+  fromStep: number;
+  rows: number;
+  d: number;
+  dtype: string;
+  checksum: string;
+  blobKey: string;
+  byteLength: number;
+}
+
+/**
+ * Checks a chunk against what the run already holds. Returns the stored twin when this is an
+ * identical retry, throws ConflictError for a different chunk under the same seq, an overlapping
+ * step range, or a different d than the run's other chunks.
+ */
+async function checkAgainstStored(
+  tx: Tx,
+  runId: string,
+  chunk: TrajectoryChunkInput,
+  checksum: string,
+): Promise<StoredChunkMeta | undefined> {
+  const twin = await tx.trajectoryChunk.findUnique({ where: { runId_seq: { runId, seq: chunk.seq } } });
+  if (twin) {
+    const same =
+      twin.fromStep === chunk.fromStep &&
+      twin.rows === chunk.rows &&
+      twin.d === chunk.d &&
+      twin.dtype === chunk.dtype &&
+      twin.checksum === checksum;
+    if (same) return twin;
+    throw new ConflictError(
+      `trajectory chunk seq ${chunk.seq} of run ${runId} is already stored with different content (steps ${twin.fromStep}..${twin.fromStep + twin.rows - 1}, ${twin.rows}x${twin.d} ${twin.dtype})`,
+    );
+  }
+  const to = chunk.fromStep + chunk.rows - 1;
+  const overlap = await tx.$queryRaw<{ seq: number; fromStep: number; rows: number }[]>`
+    SELECT "seq", "fromStep", "rows" FROM "TrajectoryChunk"
+    WHERE "runId" = ${runId}::uuid AND "fromStep" <= ${to} AND "fromStep" + "rows" > ${chunk.fromStep}
+    ORDER BY "fromStep" LIMIT 1`;
+  if (overlap.length > 0) {
+    const o = overlap[0];
+    throw new ConflictError(
+      `trajectory chunk seq ${chunk.seq} (steps ${chunk.fromStep}..${to}) overlaps stored chunk seq ${o.seq} (steps ${o.fromStep}..${o.fromStep + o.rows - 1})`,
+    );
+  }
+  const other = await tx.trajectoryChunk.findFirst({ where: { runId }, select: { d: true, seq: true } });
+  if (other && other.d !== chunk.d) {
+    throw new ConflictError(
+      `trajectory chunk seq ${chunk.seq} has d = ${chunk.d} but the run's chunks have d = ${other.d}`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Stores a block of weight snapshots. Order of effects: validate (shape, dtype, no NaN/Inf in
+ * weights), check against stored chunks (identical retry → no-op; conflicting seq, overlapping steps
+ * or different d → ConflictError), write the blob atomically (temp + fsync + rename, SHA-256 checked),
+ * then insert the index row in a transaction under the run lock (re-checking, since another writer
+ * may have raced). A crash between blob and row leaves an orphan blob for gcOrphanBlobs, never a
+ * visible partial chunk: readers only see chunks through committed rows, and blobs are complete.
+ */
+export async function writeTrajectoryChunk(
+  deps: RepoDeps,
+  runId: string,
+  chunk: TrajectoryChunkInput,
+  hooks: TrajectoryWriteHooks = {},
+): Promise<TrajectoryChunkWritten> {
+  assertUuid(runId, 'runId');
+  validateChunk(chunk);
+  const bytes = chunkBytes(chunk.data);
+  const checksum = sha256Hex(bytes);
+  const run = await deps.prisma.run.findUnique({ where: { id: runId }, select: { id: true } });
+  if (!run) throw new NotFoundError(`run ${runId} not found`);
+  const twin = await checkAgainstStored(deps.prisma, runId, chunk, checksum);
+  if (twin)
+    return { seq: twin.seq, blobKey: twin.blobKey, byteLength: twin.byteLength, checksum, created: false };
+
+  const blobKey = trajectoryBlobKey(runId, chunk.seq, checksum);
+  const written = await deps.blobs.put(blobKey, bytes);
+  if (written.checksum !== checksum || written.byteLength !== bytes.byteLength) {
+    await deps.blobs.delete(blobKey);
+    throw new IntegrityError(`blob ${blobKey} was written as ${written.checksum}, expected ${checksum}`);
+  }
+  await hooks.afterBlobWrite?.();
+  try {
+    return await deps.prisma.$transaction(async (tx) => {
+      await lockRun(tx, runId);
+      const raced = await checkAgainstStored(tx, runId, chunk, checksum);
+      if (raced)
+        return {
+          seq: raced.seq,
+          blobKey: raced.blobKey,
+          byteLength: raced.byteLength,
+          checksum,
+          created: false,
+        };
+      await tx.trajectoryChunk.create({
+        data: {
+          runId,
+          seq: chunk.seq,
+          fromStep: chunk.fromStep,
+          rows: chunk.rows,
+          d: chunk.d,
+          dtype: chunk.dtype,
+          sketchSeed: chunk.sketch?.seed ?? null,
+          sourceDim: chunk.sketch?.sourceDim ?? null,
+          blobKey,
+          byteLength: bytes.byteLength,
+          checksum,
+        },
+      });
+      await hooks.beforeCommit?.();
+      return { seq: chunk.seq, blobKey, byteLength: bytes.byteLength, checksum, created: true };
+    }, TX_OPTIONS);
+  } catch (error) {
+    // A rejected (not crashed) write removes its blob unless a committed row uses the same key.
+    if (error instanceof ConflictError) {
+      const used = await deps.prisma.trajectoryChunk.findFirst({
+        where: { runId, blobKey },
+        select: { id: true },
+      });
+      if (!used) await deps.blobs.delete(blobKey);
+    }
+    throw error;
+  }
+}
+
+/** Decodes stored chunk bytes to float32 (float16 is widened exactly). */
+export function decodeTrajectoryBytes(bytes: Uint8Array, dtype: string, count: number): Float32Array {
+  if (!LITTLE_ENDIAN) throw new Error('big-endian platforms are not supported by the trajectory store');
+  const width = dtype === 'float16' ? 2 : dtype === 'float32' ? 4 : 0;
+  if (width === 0) throw new IntegrityError(`unknown trajectory dtype "${dtype}"`);
+  if (bytes.byteLength !== count * width) {
+    throw new IntegrityError(
+      `trajectory blob has ${bytes.byteLength} bytes, expected ${count * width} for ${count} ${dtype}`,
+    );
+  }
+  // Typed-array views need aligned offsets; copy when the buffer slice is not.
+  const aligned = bytes.byteOffset % width === 0 ? bytes : bytes.slice();
+  if (dtype === 'float32') return new Float32Array(aligned.buffer, aligned.byteOffset, count);
+  return float16ToFloat32(new Uint16Array(aligned.buffer, aligned.byteOffset, count));
+}
+
+/** Metadata rows fetched per database round trip while streaming. */
+const STREAM_PAGE = 32;
+
+/**
+ * Streams a run's trajectory rows in step order, chunk by chunk, as float32 RowChunks (the shape
+ * @sgdscope/analysis consumes), restricted to steps [fromStep, toStep] when given. Each blob is
+ * checked against its recorded SHA-256 before use: a mismatch throws IntegrityError.
+ */
+export async function* streamTrajectory(
+  deps: RepoDeps,
+  runId: string,
+  range: { fromStep?: number; toStep?: number } = {},
+): AsyncIterable<TrajectoryRows> {
+  assertUuid(runId, 'runId');
+  const from = range.fromStep ?? 0;
+  const to = range.toStep ?? 2 ** 31 - 1;
+  assertInt(from, 'fromStep');
+  assertInt(to, 'toStep');
+  if (to < from) throw new ValidationError(`toStep (${to}) is before fromStep (${from})`);
+  const run = await deps.prisma.run.findUnique({ where: { id: runId }, select: { id: true } });
+  if (!run) throw new NotFoundError(`run ${runId} not found`);
+  let after = -1;
+  for (;;) {
+    const page = await deps.prisma.$queryRaw<StoredChunkMeta[]>`
+      SELECT "seq", "fromStep", "rows", "d", "dtype", "checksum", "blobKey", "byteLength" FROM "TrajectoryChunk"
+      WHERE "runId" = ${runId}::uuid AND "fromStep" > ${after} AND "fromStep" <= ${to} AND "fromStep" + "rows" > ${from}
+      ORDER BY "fromStep" LIMIT ${STREAM_PAGE}`;
+    for (const meta of page) {
+      const bytes = await deps.blobs.get(meta.blobKey);
+      const actual = sha256Hex(bytes);
+      if (actual !== meta.checksum) {
+        throw new IntegrityError(
+          `trajectory chunk seq ${meta.seq} of run ${runId}: blob ${meta.blobKey} has SHA-256 ${actual}, recorded ${meta.checksum}`,
+        );
+      }
+      const all = decodeTrajectoryBytes(bytes, meta.dtype, meta.rows * meta.d);
+      const lo = Math.max(from, meta.fromStep) - meta.fromStep;
+      const hi = Math.min(to, meta.fromStep + meta.rows - 1) - meta.fromStep;
+      const rows = hi - lo + 1;
+      const data = lo === 0 && rows === meta.rows ? all : all.subarray(lo * meta.d, (hi + 1) * meta.d);
+      yield { rows, d: meta.d, data, fromStep: meta.fromStep + lo, seq: meta.seq };
+    }
+    if (page.length < STREAM_PAGE) return;
+    after = page[page.length - 1].fromStep;
+  }
+}
+
+/** Index rows of a run's trajectory (no data), in step order. */
+export async function listTrajectoryChunks(
+  deps: RepoDeps,
+  runId: string,
+): Promise<{ seq: number; fromStep: number; rows: number; d: number; dtype: string; byteLength: number }[]> {
+  assertUuid(runId, 'runId');
+  return deps.prisma.trajectoryChunk.findMany({
+    where: { runId },
+    orderBy: { fromStep: 'asc' },
+    select: { seq: true, fromStep: true, rows: true, d: true, dtype: true, byteLength: true },
+  });
+}
