@@ -1,1 +1,4 @@
-export {};
+export * from './box-counting.js';
+export * from './fbm-surface.js';
+export * from './loss-fluctuations.js';
+export * from './mean-squared-loss.js';

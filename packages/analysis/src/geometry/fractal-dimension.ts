@@ -1,0 +1,119 @@
+/**
+ * Fractal dimension Df of a trajectory from the scaling of squared end-to-end distance with contour length,
+ * Delta r^2 ~ Delta s^lambda, Df = 2/lambda (seed 000, Fig. 6b and text; Hwang et al. 2016; science-spec
+ * §1.5 and §5 item 5).
+ */
+import { fitLine } from '../regression.js';
+import { AnalysisInputError, type Curve, type RowChunk } from '../types.js';
+import { type LogBinOptions, logBin, logBinBy } from './log-binning.js';
+import { fitTwoSegments } from './piecewise-fit.js';
+import { WindowGeometry } from './window-geometry.js';
+
+export interface FractalDimensionOptions extends LogBinOptions {
+  /** Fit only bins whose mean contour length lies in [min, max] (default: the data's whole range). */
+  readonly fitRange?: { readonly min?: number; readonly max?: number };
+  /**
+   * How pairs are grouped before averaging: 'lag' (default) bins pairs by log lag j - i, then averages ln S and
+   * ln D in each bin ("mean ln r^2 against mean ln s across lags", the project convention); 'contour' bins by
+   * log S itself. Binning by S sorts the pairs that contain one huge jump into the largest-S bins, which hides
+   * the arithmetic-mean bias the convention guards against and lets single steps (where r = s exactly) pull
+   * the short-scale slope towards 2.
+   */
+  readonly groupBy?: 'lag' | 'contour';
+  /** Minimum number of bins on each side of the crossover (default 3). */
+  readonly minBinsPerSegment?: number;
+}
+
+export interface FractalDimensionResult {
+  /** Scaling exponent of mean ln(Delta r^2) against mean ln(Delta s) over the fit range. */
+  readonly lambda: number;
+  readonly lambdaStdErr: number;
+  /** 2 / lambda. */
+  readonly Df: number;
+  /** Contour length at the two-segment breakpoint (null when too few bins for two segments). */
+  readonly crossover: number | null;
+  /** Slope below / above the crossover (null when there is no crossover fit). */
+  readonly lambdaShort: number | null;
+  readonly lambdaLong: number | null;
+  /**
+   * The arithmetic-mean variant, ln(mean Delta r^2) against ln(mean Delta s), kept for comparison: one huge
+   * jump enters every pair that spans it, so for heavy-tailed steps this is biased towards Df = 2.
+   */
+  readonly arithmetic: { readonly lambda: number; readonly Df: number };
+  /** Log-averaged curve: x = exp(mean ln s), y = exp(mean ln r^2) per bin (geometric means). */
+  readonly curve: Curve;
+  /** Number of pairs used. */
+  readonly pairs: number;
+}
+
+/**
+ * Df of one window from all pairs i < j: S_ij (contour length, off-by-one of the seed code fixed) and
+ * D_ij = ||w_j - w_i||^2. The primary estimator averages logs within log-spaced bins of S, because an arithmetic
+ * mean is dominated by the largest jumps of heavy-tailed paths (science-spec "Project conventions").
+ */
+export function fractalDimension(
+  window: RowChunk | WindowGeometry,
+  options: FractalDimensionOptions = {},
+): FractalDimensionResult {
+  const geometry = window instanceof WindowGeometry ? window : new WindowGeometry(window);
+  const { contour, sqDistance, first, second } = geometry.allPairs();
+  const lag = new Float64Array(first.length);
+  for (let p = 0; p < lag.length; p++) lag[p] = second[p] - first[p];
+  return fractalDimensionFromPairs(contour, sqDistance, lag, options);
+}
+
+/** The Df estimator on precomputed pairs (contour lengths S, squared distances D and lags j - i). */
+export function fractalDimensionFromPairs(
+  contour: ArrayLike<number>,
+  sqDistance: ArrayLike<number>,
+  lag: ArrayLike<number>,
+  options: FractalDimensionOptions = {},
+): FractalDimensionResult {
+  const binOptions = { binsPerDecade: options.binsPerDecade, minCount: options.minCount };
+  const bins =
+    (options.groupBy ?? 'lag') === 'lag'
+      ? logBinBy(lag, contour, sqDistance, binOptions)
+      : logBin(contour, sqDistance, binOptions);
+  const min = options.fitRange?.min ?? 0;
+  const max = options.fitRange?.max ?? Number.POSITIVE_INFINITY;
+  const keep: number[] = [];
+  for (let b = 0; b < bins.count.length; b++) {
+    const s = Math.exp(bins.meanLogX[b]);
+    if (s >= min && s <= max) keep.push(b);
+  }
+  if (keep.length < 3) {
+    throw new AnalysisInputError(
+      `fractal dimension: only ${keep.length} populated bins in the fit range (need 3)`,
+    );
+  }
+  const lx = keep.map((b) => bins.meanLogX[b]);
+  const ly = keep.map((b) => bins.meanLogY[b]);
+  const primary = fitLine(lx, ly);
+  const arithmetic = fitLine(
+    keep.map((b) => Math.log(bins.meanX[b])),
+    keep.map((b) => Math.log(bins.meanY[b])),
+  );
+  const minSeg = options.minBinsPerSegment ?? 3;
+  let crossover: number | null = null;
+  let lambdaShort: number | null = null;
+  let lambdaLong: number | null = null;
+  if (lx.length >= 2 * minSeg) {
+    const two = fitTwoSegments(lx, ly, minSeg);
+    crossover = Math.exp(two.breakpoint);
+    lambdaShort = two.slopeLeft;
+    lambdaLong = two.slopeRight;
+  }
+  let pairs = 0;
+  for (const b of keep) pairs += bins.count[b];
+  return {
+    lambda: primary.slope,
+    lambdaStdErr: primary.slopeStdErr,
+    Df: 2 / primary.slope,
+    crossover,
+    lambdaShort,
+    lambdaLong,
+    arithmetic: { lambda: arithmetic.slope, Df: 2 / arithmetic.slope },
+    curve: { x: lx.map(Math.exp), y: ly.map(Math.exp) },
+    pairs,
+  };
+}
