@@ -38,7 +38,7 @@ const walkerDefaults = {
 } as const;
 
 describe('diamond-square generator', () => {
-  it('builds a 2^n + 1 grid with zero corners, reproducible per seed', () => {
+  it('builds a 2^n + 1 grid with zero corners, reproducible per seed', async () => {
     const a = diamondSquare({ levels: 5, hurst: 1, seed: 7 });
     const b = diamondSquare({ levels: 5, hurst: 1, seed: 7 });
     const c = diamondSquare({ levels: 5, hurst: 1, seed: 8 });
@@ -50,13 +50,13 @@ describe('diamond-square generator', () => {
     assert.ok(a.values.every(Number.isFinite));
   });
 
-  it('bounds heights by the displacement series: |z| <= sum_k r_0 2^{-kH} / 2 per level chain', () => {
+  it('bounds heights by the displacement series: |z| <= sum_k r_0 2^{-kH} / 2 per level chain', async () => {
     // Each node is a mean of earlier nodes plus at most r/2, so |z| <= (r0/2) * sum_k 2^{-kH}. With r0 = 3, H = 1: 3.
     const g = diamondSquare({ levels: 8, hurst: 1, seed: 1 });
     for (const v of g.values) assert.ok(Math.abs(v) <= 3 + 1e-12);
   });
 
-  it('variogram slope tracks the roughness H (science-spec §5.9)', () => {
+  it('variogram slope tracks the roughness H (science-spec §5.9)', async () => {
     // Measured spread over seeds at levels 8: SD 0.005 (H = 0.3) to 0.021 (H = 1). Diamond-square is
     // biased low at large H (0.81 for H = 1 at lags <= 16), a known artefact of midpoint displacement, so
     // the bound is |H_hat - H| < 0.25 while adjacent H must separate by > 5 SD.
@@ -76,7 +76,7 @@ describe('diamond-square generator', () => {
 });
 
 describe('landscape controls', () => {
-  it('Gaussian blur keeps a constant grid and divides white-noise variance by 4 pi sigma^2', () => {
+  it('Gaussian blur keeps a constant grid and divides white-noise variance by 4 pi sigma^2', async () => {
     const flat = gaussianBlur({ size: 17, values: new Float64Array(17 * 17).fill(2.5) }, 2);
     for (const v of flat.values) assert.ok(Math.abs(v - 2.5) < 1e-12);
     const size = 257;
@@ -97,7 +97,7 @@ describe('landscape controls', () => {
     assert.ok(ratio > 0.95 && ratio < 1.25, `variance ratio ${ratio}`);
   });
 
-  it('shuffled-and-smoothed control is non-negative, smooth, and a permutation before blurring', () => {
+  it('shuffled-and-smoothed control is non-negative, smooth, and a permutation before blurring', async () => {
     const base = diamondSquare({ levels: 7, hurst: 1, seed: 4 });
     const shuffled = shuffledSmoothed(base, 9);
     let min = Number.POSITIVE_INFINITY;
@@ -116,7 +116,7 @@ describe('landscape controls', () => {
     assert.ok(inc < 0.05 * spread, `lag-1 ${inc} vs variance ${spread}`);
   });
 
-  it('downsamples to at most the requested size', () => {
+  it('downsamples to at most the requested size', async () => {
     const g = diamondSquare({ levels: 8, hurst: 1, seed: 1 });
     const d = downsample(g, 129);
     assert.equal(d.size, 129);
@@ -125,7 +125,7 @@ describe('landscape controls', () => {
 });
 
 describe('SGD walker (science-spec §2.1)', () => {
-  it('reads the gradient at the first lookup node above the point, central differences', () => {
+  it('reads the gradient at the first lookup node above the point, central differences', async () => {
     const surface = new LookupSurface(coneHeights(257));
     assert.equal(surface.nodes, 2001);
     assert.equal(surface.nodeAbove(-1), 1);
@@ -136,21 +136,25 @@ describe('SGD walker (science-spec §2.1)', () => {
     assert.ok(Math.abs(Math.hypot(g[0], g[1]) - 0.5) < 1e-3, `|grad| = ${Math.hypot(g[0], g[1])}`);
   });
 
-  it('never leaves the box, re-drawing noise on a landscape that pushes outward', () => {
+  it('never leaves the box, re-drawing noise on a landscape that pushes outward', async () => {
     // L = 10 - 3|u|^2 pushes the walker to the walls, so nearly every late step needs re-draws.
     const hill = new LookupSurface(gridFromFunction(65, (x, y) => 3 * (x * x + y * y)));
-    const walk = runWalker(hill, { ...walkerDefaults, steps: 500 }, createRng(2));
+    const walk = await runWalker(hill, { ...walkerDefaults, steps: 500 }, createRng(2));
     for (const v of walk.positions) assert.ok(Math.abs(v) <= 1, `left the box: ${v}`);
     assert.ok(walk.redrawnSteps > 100, `only ${walk.redrawnSteps} steps re-drawn`);
   });
 
-  it('adds noise sigma g (repo code) or eta sigma g (Eq. 10) per step', () => {
+  it('adds noise sigma g (repo code) or eta sigma g (Eq. 10) per step', async () => {
     const flat = new LookupSurface(gridFromFunction(9, () => 0));
     for (const [scaling, sd] of [
       ['additive', 0.01],
       ['eq10', 0.02 * 0.01],
     ] as const) {
-      const walk = runWalker(flat, { ...walkerDefaults, noiseScaling: scaling, start: [0, 0] }, createRng(5));
+      const walk = await runWalker(
+        flat,
+        { ...walkerDefaults, noiseScaling: scaling, start: [0, 0] },
+        createRng(5),
+      );
       let s2 = 0;
       for (let t = 0; t < 1000; t++) {
         s2 += (walk.positions[2 * t + 2] - walk.positions[2 * t]) ** 2;
@@ -162,20 +166,21 @@ describe('SGD walker (science-spec §2.1)', () => {
     }
   });
 
-  it('the cone control is ballistic: MSD exponent near 2 over the first 144 steps (science-spec §2.1)', () => {
+  it('the cone control is ballistic: MSD exponent near 2 over the first 144 steps (science-spec §2.1)', async () => {
     // Drift 0.01/step vs noise 0.01: the noise floor at short lags pulls the fit below 2. Measured over
     // seeds 0-5 from (0.9, -0.8): 1.83-1.87 (SD ~0.015). Diffusion alone would give 1.
     const surface = new LookupSurface(coneHeights(1025));
-    const alphas = [0, 1, 2].map((seed) => {
-      const walk = runWalker(surface, { ...walkerDefaults, start: [0.9, -0.8] }, createRng(seed));
-      return msdExponent(walk.positions, 144, 1, 143);
-    });
+    const alphas: number[] = [];
+    for (const seed of [0, 1, 2]) {
+      const walk = await runWalker(surface, { ...walkerDefaults, start: [0.9, -0.8] }, createRng(seed));
+      alphas.push(msdExponent(walk.positions, 144, 1, 143));
+    }
     for (const a of alphas) assert.ok(a > 1.75 && a < 2.05, `alpha ${a}`);
   });
 
-  it('a fractal landscape traps the walker: late MSD exponent well below ballistic', () => {
+  it('a fractal landscape traps the walker: late MSD exponent well below ballistic', async () => {
     const surface = new LookupSurface(diamondSquare({ levels: 10, hurst: 1, seed: 11 }));
-    const walk = runWalker(surface, walkerDefaults, createRng(11));
+    const walk = await runWalker(surface, walkerDefaults, createRng(11));
     const late = msdExponent(walk.positions.subarray(1000), 500, 1, 100);
     assert.ok(late < 1.2, `late alpha ${late}`);
   });

@@ -10,7 +10,7 @@
 import { createRng } from '@sgdscope/analysis';
 import { z } from 'zod';
 import type { RunRecorder } from '../recording/recorder.js';
-import { codeVersion, TOY_BACKEND } from '../toy/provenance.js';
+import { codeVersion, TOY_BACKEND, yieldToEventLoop } from '../toy/provenance.js';
 import { escapeRate, simulateEscapes, stCriticalPoints, stTerm } from '../toy/styblinski-tang.js';
 import type { ExperimentOutcome, ExperimentRunOptions } from './registry.js';
 
@@ -50,17 +50,15 @@ export async function runEscapeExperiment(
     parameterCount: config.dimension,
   });
   let canceled = false;
-  const sim = simulateEscapes(config, createRng(config.seed), (step, active) => {
+  const sim = await simulateEscapes(config, createRng(config.seed), async (step, active) => {
     options.onProgress?.({
       step,
       totalSteps: config.maxSteps,
       message: `${config.repeats - active}/${config.repeats} escaped`,
     });
-    if (options.signal?.aborted) {
-      canceled = true;
-      return false;
-    }
-    return true;
+    await yieldToEventLoop();
+    canceled = options.signal?.aborted === true;
+    return !canceled;
   });
   const dynamical = Float64Array.from(sim.iterations, (t) => t * config.eta);
   const meta = {

@@ -15,7 +15,7 @@ import {
   shuffledSmoothed,
 } from '../toy/fractal-landscape.js';
 import { LookupSurface, runWalker, type WalkerResult } from '../toy/fractal-walker.js';
-import { codeVersion, TOY_BACKEND } from '../toy/provenance.js';
+import { codeVersion, TOY_BACKEND, yieldToEventLoop } from '../toy/provenance.js';
 import type { ExperimentOutcome, ExperimentRunOptions } from './registry.js';
 
 export const fractalConfigSchema = z
@@ -44,6 +44,9 @@ export const fractalConfigSchema = z
   .strict();
 
 export type FractalConfig = z.infer<typeof fractalConfigSchema>;
+
+/** Steps between progress reports / event-loop yields (well under a millisecond of walking). */
+const PROGRESS_BLOCK = 500;
 
 /** The height grid repeat r walks on: a fresh library member per repeat, like the repo's random landscape pick. */
 export function buildLandscape(config: FractalConfig, repeat: number): Grid2D {
@@ -97,7 +100,7 @@ export async function runFractalExperiment(
     const heights = buildLandscape(config, r);
     const surface = new LookupSurface(heights, config.lookupSpacing);
     const rng = createRng((config.seed * 2_654_435_761 + r + 1) >>> 0);
-    const walk = runWalker(
+    const walk = await runWalker(
       surface,
       {
         steps: config.steps,
@@ -108,21 +111,19 @@ export async function runFractalExperiment(
         start: config.start,
       },
       rng,
-      (step) => {
-        if (step % 100 === 0) {
-          options.onProgress?.({
-            step: r * config.steps + step,
-            totalSteps,
-            message: `repeat ${r + 1}/${R}`,
-          });
-        }
-        if (options.signal?.aborted) {
-          canceled = true;
-          return false;
-        }
-        return true;
+      async (step) => {
+        options.onProgress?.({ step: r * config.steps + step, totalSteps, message: `repeat ${r + 1}/${R}` });
+        await yieldToEventLoop();
+        canceled = options.signal?.aborted === true;
+        return !canceled;
       },
+      PROGRESS_BLOCK,
     );
+    options.onProgress?.({
+      step: r * config.steps + walk.loss.length - 1,
+      totalSteps,
+      message: `repeat ${r + 1}/${R}`,
+    });
     results.push(walk);
     const drawn = downsample(heights, config.landscapeArtifactSize);
     await recorder.writeArtifact({

@@ -10,7 +10,7 @@
 import { createRng } from '@sgdscope/analysis';
 import { z } from 'zod';
 import type { RunRecorder } from '../recording/recorder.js';
-import { codeVersion, TOY_BACKEND } from '../toy/provenance.js';
+import { codeVersion, TOY_BACKEND, yieldToEventLoop } from '../toy/provenance.js';
 import { classifyPhase, flattestPoint, type Phase, searchTime, simulateValley } from '../toy/valley.js';
 import type { ExperimentOutcome, ExperimentRunOptions } from './registry.js';
 
@@ -87,7 +87,7 @@ export async function runValleyExperiment(
     for (const shiftVariance of config.shiftVariances) {
       const steps = stepsFor(eta);
       const rng = createRng((config.seed * 1_000_003 + cellIndex++ * 97 + 1) >>> 0);
-      const run = simulateValley(
+      const run = await simulateValley(
         shape,
         {
           eta,
@@ -103,13 +103,11 @@ export async function runValleyExperiment(
           recordEvery: config.recordEvery,
         },
         rng,
-        (step) => {
+        async (step) => {
           options.onProgress?.({ step: done + step, totalSteps, message: `eta=${eta} ΔS=${shiftVariance}` });
-          if (options.signal?.aborted) {
-            canceled = true;
-            return false;
-          }
-          return true;
+          await yieldToEventLoop();
+          canceled = options.signal?.aborted === true;
+          return !canceled;
         },
       );
       if (canceled) break outer;

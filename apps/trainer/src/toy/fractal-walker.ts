@@ -96,15 +96,17 @@ export interface WalkerResult {
 }
 
 /**
- * Runs one walker (science-spec §2.1 "Simulation"). `onStep` is called after each step (for progress and
- * cancellation: returning false stops early and the result is truncated to the steps taken).
+ * Runs one walker (science-spec §2.1 "Simulation"). `onBlock` is awaited every `blockSteps` steps (progress,
+ * and a chance for the event loop to deliver signals); resolving false stops early and the result is
+ * truncated to the steps taken.
  */
-export function runWalker(
+export async function runWalker(
   surface: LookupSurface,
   options: WalkerOptions,
   rng: Rng,
-  onStep?: (step: number) => boolean,
-): WalkerResult {
+  onBlock?: (step: number) => boolean | Promise<boolean>,
+  blockSteps = 1000,
+): Promise<WalkerResult> {
   const { steps, eta, sigma, maxRedraws } = options;
   const noise = options.noiseScaling === 'eq10' ? eta * sigma : sigma;
   const positions = new Float64Array((steps + 1) * 2);
@@ -146,7 +148,7 @@ export function runWalker(
     positions[2 * (t + 1) + 1] = y;
     loss[t + 1] = surface.lossAt(x, y);
     taken = t + 1;
-    if (onStep && !onStep(t + 1)) break;
+    if (onBlock && (t + 1) % blockSteps === 0 && !(await onBlock(t + 1))) break;
   }
   return {
     positions: positions.subarray(0, (taken + 1) * 2),

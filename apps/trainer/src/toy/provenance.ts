@@ -7,3 +7,11 @@ export function codeVersion(): string {
 
 /** Backend label of the pure-TypeScript toy simulations (no TensorFlow involved). */
 export const TOY_BACKEND = 'typescript-float64';
+
+/**
+ * Lets the event loop run (signal handlers, progress redraws, other runs of a sweep) between blocks of a
+ * synchronous simulation loop; without it a Ctrl-C would wait for the whole simulation to end.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

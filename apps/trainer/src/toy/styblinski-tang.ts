@@ -80,13 +80,13 @@ export interface EscapeSimulation {
 /**
  * Simulates `repeats` independent walkers at once (Float64Array of repeats x dimension, vectorised over
  * repeats) until every one has crossed the col 0.15673/sqrt(k) in some coordinate or the budget runs out.
- * `onBlock(step, active)` is called every 1000 steps; returning false stops early (cancellation).
+ * `onBlock(step, active)` is awaited every 1000 steps; resolving false stops early (cancellation).
  */
-export function simulateEscapes(
+export async function simulateEscapes(
   dyn: EscapeDynamics,
   rng: Rng,
-  onBlock?: (step: number, active: number) => boolean,
-): EscapeSimulation {
+  onBlock?: (step: number, active: number) => boolean | Promise<boolean>,
+): Promise<EscapeSimulation> {
   const { eta, batchSize, diffusion, sharpness, dimension: d, repeats, maxSteps } = dyn;
   const crit = stCriticalPoints();
   const sk = Math.sqrt(sharpness);
@@ -127,7 +127,7 @@ export function simulateEscapes(
         active.pop();
       }
     }
-    if (onBlock && step % 1000 === 0 && !onBlock(step, active.length)) break;
+    if (onBlock && step % 1000 === 0 && !(await onBlock(step, active.length))) break;
   }
   // Runs left active when stopped early are censored at the steps actually simulated.
   for (const r of active) iterations[r] = step;

@@ -101,14 +101,14 @@ export interface ValleyRun {
 
 /**
  * Runs `replicates` independent SGD chains on the random-shift minibatch loss (Eq. 8) for `steps` steps.
- * `onBlock(step)` is called every 1000 steps; returning false stops early (cancellation).
+ * `onBlock(step)` is awaited every 1000 steps; resolving false stops early (cancellation).
  */
-export function simulateValley(
+export async function simulateValley(
   shape: ValleyShape,
   options: ValleyRunOptions,
   rng: Rng,
-  onBlock?: (step: number) => boolean,
-): ValleyRun {
+  onBlock?: (step: number) => boolean | Promise<boolean>,
+): Promise<ValleyRun> {
   const { eta, shiftVariance, steps, replicates: R, divergeAbove, recordEvery } = options;
   const shiftStd = Math.sqrt(shiftVariance);
   const samples = Math.floor(steps / recordEvery) + 1;
@@ -169,7 +169,7 @@ export function simulateValley(
       if (t % recordEvery === 0) xPath[r * samples + t / recordEvery] = nx;
     }
     stepsRun = t;
-    if (onBlock && t % 1000 === 0 && !onBlock(t)) break;
+    if (onBlock && t % 1000 === 0 && !(await onBlock(t))) break;
   }
   const tailCount = Math.max(1, stepsRun - tailStart);
   const replicates: ValleyReplicate[] = [];

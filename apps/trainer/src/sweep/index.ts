@@ -1,0 +1,2 @@
+export * from './config-file.js';
+export * from './sweep-file.js';
