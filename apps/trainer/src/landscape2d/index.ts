@@ -1,0 +1,2 @@
+export * from './filter-normalized-direction.js';
+export * from './loss-surface.js';
