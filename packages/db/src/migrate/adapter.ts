@@ -1,0 +1,139 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { PrismaPg } from '@prisma/adapter-pg';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  ColumnTypeEnum,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type SqlQuery,
+  type SqlResultSet,
+} from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { CHAR_OID, type MappedFieldDescription, mapCharOidToText } from './char-oid.js';
+import { parseDatabaseUrl } from './connection.js';
+import { createShadowDatabase } from './shadow.js';
+
+/** Per-`queryRaw` slot where the wrapped pool leaves the raw field list of the query it ran. */
+const lastFields = new AsyncLocalStorage<{ fields?: MappedFieldDescription[] }>();
+
+/**
+ * PostgreSQL 18 (PGlite 0.5) records NOT NULL constraints in `pg_constraint` with `contype = 'n'`. The
+ * engine's constraint query (check/exclusion constraints: `contype NOT IN ('p','u','f')`) predates that
+ * and panics on the new rows; NOT NULL is already described from `pg_attribute.attnotnull`, so exclude
+ * them. A no-op on PostgreSQL <= 17, which has no 'n' rows.
+ */
+function excludePg18NotNullConstraints(sql: string): string {
+  return sql.replace("AND contype NOT IN ('p', 'u', 'f')", "AND contype NOT IN ('p', 'u', 'f', 'n')");
+}
+
+/** Makes `pool.query` report the field list of each result into {@link lastFields}. */
+function recordFields(pool: pg.Pool): pg.Pool {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryResult>;
+  (pool as unknown as { query: (...args: unknown[]) => unknown }).query = async (...args: unknown[]) => {
+    const result = await query(...args);
+    const slot = lastFields.getStore();
+    if (slot) slot.fields = result.fields as unknown as MappedFieldDescription[];
+    return result;
+  };
+  return pool;
+}
+
+/**
+ * Wraps an adapter for the engine's needs:
+ * - argument-free `executeRaw` runs as one simple-protocol query (trap 3). The engine sends whole
+ *   migration scripts through `executeRaw`; adapter-pg always uses a parameterised (extended-protocol)
+ *   query, which Postgres rejects for multiple statements. As a simple `Query` message the server parses
+ *   all statements itself (semicolons inside strings or dollar quotes are safe, unlike adapter-pg's
+ *   `executeScript` split on ';') and runs them in one implicit transaction;
+ * - `"char"` columns, relabelled as text for adapter-pg (trap 4), are reported to the engine as
+ *   `Character`, the type its row accessors expect for them;
+ * - the PostgreSQL 18 constraint-query fix above.
+ */
+function adaptForEngine(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAdapter {
+  const executeRaw = async (query: SqlQuery): Promise<number> => {
+    if (query.args.length > 0) return adapter.executeRaw(query);
+    const result = (await pool.query(query.sql)) as pg.QueryResult | pg.QueryResult[];
+    const results = Array.isArray(result) ? result : [result];
+    return results.reduce((sum, r) => sum + (r.rowCount ?? 0), 0);
+  };
+  const queryRaw = (query: SqlQuery): Promise<SqlResultSet> =>
+    lastFields.run({}, async () => {
+      const resultSet = await adapter.queryRaw({ ...query, sql: excludePg18NotNullConstraints(query.sql) });
+      const fields = lastFields.getStore()?.fields ?? [];
+      fields.forEach((field, i) => {
+        if (field.originalDataTypeID === CHAR_OID) resultSet.columnTypes[i] = ColumnTypeEnum.Character;
+      });
+      return resultSet;
+    });
+  return new Proxy(adapter, {
+    get(target, property, receiver) {
+      if (property === 'executeRaw') return executeRaw;
+      if (property === 'queryRaw') return queryRaw;
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * The driver-adapter factory the wasm schema engine needs for the database at `url`.
+ *
+ * - bound with `bindMigrationAwareSqlAdapterFactory` (trap 1: the raw factory crashes inside the wasm);
+ * - `"char"` columns mapped to text (trap 4);
+ * - script fallback for multi-statement SQL (trap 3) and the other fixes in `adaptForEngine`;
+ * - our own shadow-database lifecycle built from discrete host/user/database fields (trap 5).
+ * Every pool it opens is recorded so {@link MigrationAdapter.close} can end them: the engine never does (trap 6).
+ */
+export interface MigrationAdapter {
+  readonly factory: ReturnType<typeof bindMigrationAwareSqlAdapterFactory>;
+  /** Ends every pool and shadow database this factory opened. */
+  close(): Promise<void>;
+}
+
+/** Creates the migration adapter for `url` (see {@link MigrationAdapter}). */
+export function createMigrationAdapter(url: string): MigrationAdapter {
+  mapCharOidToText();
+  const fields = parseDatabaseUrl(url);
+  const openPools: pg.Pool[] = [];
+  const shadows: Array<{ dispose(): Promise<void> }> = [];
+
+  const connectPool = async (pool: pg.Pool): Promise<SqlDriverAdapter> => {
+    openPools.push(pool);
+    const adapter = await new PrismaPg(recordFields(pool)).connect();
+    return adaptForEngine(adapter, pool);
+  };
+
+  const raw: SqlMigrationAwareDriverAdapterFactory = {
+    provider: 'postgres',
+    adapterName: '@prisma/adapter-pg',
+    connect: () => connectPool(new pg.Pool({ ...fields, max: 4 })),
+    async connectToShadowDb() {
+      const shadow = await createShadowDatabase(url);
+      const pool = new pg.Pool({ ...shadow.fields, max: 4 });
+      shadow.registerPool(pool);
+      const adapter = await connectPool(pool);
+      let disposed = false;
+      const dispose = async () => {
+        if (disposed) return;
+        disposed = true;
+        openPools.splice(openPools.indexOf(pool), 1);
+        await shadow.dispose();
+      };
+      shadows.push({ dispose });
+      return new Proxy(adapter, {
+        get(target, property, receiver) {
+          if (property === 'dispose') return dispose;
+          return Reflect.get(target, property, receiver);
+        },
+      });
+    },
+  };
+
+  return {
+    factory: bindMigrationAwareSqlAdapterFactory(raw),
+    async close() {
+      for (const shadow of shadows.splice(0)) await shadow.dispose().catch(() => undefined);
+      for (const pool of openPools.splice(0)) await pool.end().catch(() => undefined);
+    },
+  };
+}
