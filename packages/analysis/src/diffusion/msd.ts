@@ -18,8 +18,8 @@
  * ONE inverse FFT is done per window; (2) two real columns x, y are packed into one complex FFT of
  * z = x + i y: the cross terms conj(X)Y - conj(Y)X are purely imaginary in the time domain, so the
  * real part of IFFT(conj(Za) Zb) is exactly the sum of both columns' correlations.
- * Columns are centred on their window mean first (MSD is translation invariant) so the subtraction
- * above does not lose digits when weights sit far from the origin.
+ * Coordinates are taken relative to the window's first row (MSD is translation invariant) so the
+ * subtraction above does not lose digits when weights sit far from the origin.
  */
 import FFT from 'fft.js';
 import { AnalysisInputError } from '../types.js';
@@ -75,7 +75,8 @@ export class MsdCalculator {
   private readonly span: number;
   private readonly fftSize: number;
   private readonly fft: FFT;
-  /** COLUMN_BLOCK/2 interleaved complex inputs (pairs of columns), each 2*fftSize long. */
+  /** COLUMN_BLOCK/2 interleaved complex inputs (pairs of columns), each 2*fftSize long, in one array. */
+  private readonly pairFlat: Float64Array;
   private readonly pairInput: Float64Array[];
   /** Second input per pair for eq3: the first T rows only (the "t" side of the correlation). */
   private readonly pairHead: Float64Array[];
@@ -86,7 +87,6 @@ export class MsdCalculator {
   private readonly correlation: Float64Array;
   private readonly rowNorms: Float64Array;
   private readonly prefix: Float64Array;
-  private means: Float64Array = new Float64Array(0);
 
   constructor(windowSize: number, convention: MsdConvention = 'tamsd') {
     if (!Number.isInteger(windowSize) || windowSize < 2) {
@@ -100,7 +100,10 @@ export class MsdCalculator {
     this.fftSize = nextPowerOfTwo(convention === 'eq3' ? 2 * windowSize : 2 * windowSize - 1);
     this.fft = new FFT(this.fftSize);
     const pairs = COLUMN_BLOCK / 2;
-    this.pairInput = Array.from({ length: pairs }, () => new Float64Array(2 * this.fftSize));
+    this.pairFlat = new Float64Array(pairs * 2 * this.fftSize);
+    this.pairInput = Array.from({ length: pairs }, (_, p) =>
+      this.pairFlat.subarray(p * 2 * this.fftSize, (p + 1) * 2 * this.fftSize),
+    );
     this.pairHead =
       convention === 'eq3' ? Array.from({ length: pairs }, () => new Float64Array(2 * this.fftSize)) : [];
     this.spectrumA = new Float64Array(2 * this.fftSize);
@@ -122,9 +125,9 @@ export class MsdCalculator {
         `${this.convention} MSD with T=${this.windowSize} needs windows of ${this.span} rows, got ${rows}`,
       );
     }
-    if (data.length < rows * d)
+    if (data.length < rows * d) {
       throw new AnalysisInputError(`window claims ${rows} x ${d} values but holds ${data.length}`);
-    this.computeMeans(window);
+    }
     this.accumulated.fill(0);
     this.rowNorms.fill(0);
     for (let j0 = 0; j0 < d; j0 += COLUMN_BLOCK) {
@@ -137,43 +140,41 @@ export class MsdCalculator {
     return this.assemble(d);
   }
 
-  private computeMeans(window: RowBlock): void {
-    const { rows, d, data } = window;
-    if (this.means.length !== d) this.means = new Float64Array(d);
-    const means = this.means;
-    means.fill(0);
-    for (let i = 0; i < rows; i++) {
-      const base = i * d;
-      for (let j = 0; j < d; j++) means[j] += data[base + j];
-    }
-    for (let j = 0; j < d; j++) means[j] /= rows;
-  }
-
   /**
-   * Copy columns j0..j0+width-1 (centred) into the interleaved pair buffers, and add their squares
-   * to the row norms. An odd last column is paired with zeros.
+   * Copy columns j0..j0+width-1 into the interleaved pair buffers, relative to the window's first
+   * row, and add their squares to the row norms. An odd last column is paired with zeros.
+   * Subtracting the first row (MSD is translation invariant) keeps the identity's subtraction
+   * well conditioned when weights sit far from the origin, without an extra pass for column means.
    */
   private transposeBlock(window: RowBlock, j0: number, width: number): void {
     const { rows, d, data } = window;
-    const means = this.means;
     const rowNorms = this.rowNorms;
-    const pairs = (width + 1) >> 1;
+    const flat = this.pairFlat;
+    const stride = 2 * this.fftSize;
+    const even = width & ~1;
     for (let i = 0; i < rows; i++) {
       const base = i * d + j0;
       let norm = 0;
-      for (let p = 0; p < pairs; p++) {
-        const c = 2 * p;
-        const re = data[base + c] - means[j0 + c];
-        const im = c + 1 < width ? data[base + c + 1] - means[j0 + c + 1] : 0;
-        const target = this.pairInput[p];
-        target[2 * i] = re;
-        target[2 * i + 1] = im;
+      let out = 2 * i;
+      for (let c = 0; c < even; c += 2) {
+        const re = data[base + c] - data[j0 + c];
+        const im = data[base + c + 1] - data[j0 + c + 1];
+        flat[out] = re;
+        flat[out + 1] = im;
         norm += re * re + im * im;
+        out += stride;
+      }
+      if (even < width) {
+        const re = data[base + even] - data[j0 + even];
+        flat[out] = re;
+        flat[out + 1] = 0;
+        norm += re * re;
       }
       rowNorms[i] += norm;
     }
     if (this.convention === 'eq3') {
       const head = this.windowSize;
+      const pairs = (width + 1) >> 1;
       for (let p = 0; p < pairs; p++) this.pairHead[p].set(this.pairInput[p].subarray(0, 2 * head));
     }
   }
