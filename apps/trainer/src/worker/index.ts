@@ -1,0 +1,2 @@
+export * from './run-queue.js';
+export * from './worker.js';
