@@ -1,8 +1,566 @@
-import type { Command } from 'commander';
+/**
+ * `sgdscope analyze ...`: compute sgdscope metrics from NumPy .npy files.
+ *
+ *   analyze trajectory W.npy [--loss L.npy]   windowed MSD/alpha/tau0/beta (seed 000 §3), t0, Df and MSL per window
+ *   analyze stable X.npy                      Lévy alpha-stable fit with bootstrap CI and Vuong test (science-spec §3.3)
+ *   analyze escape T.npy                      escape rate from first-passage times (seed 001; science-spec §3.2)
+ *   analyze landscape G.npy                   box-counting dimensions and MSL of a 2-D loss grid (spec §1.10, §5.12)
+ *
+ * Input problems (bad dtype, Fortran order, NaN, too few rows) end with one line on stderr naming the problem
+ * and exit status 2; other failures exit 1.
+ */
+import {
+  AnalysisInputError,
+  analyzeWindow,
+  boxCountingDimensions,
+  createRng,
+  escapeRate,
+  type FractalDimensionResult,
+  fitStable,
+  fractalDimension,
+  type MeanSquaredLossResult,
+  meanSquaredLoss,
+  RandomProjection,
+  type RowChunk,
+  streamWindows,
+  type WindowDiffusion,
+  WindowGeometry,
+  windowSpan,
+} from '@sgdscope/analysis';
+import { SingleBar } from 'cli-progress';
+import { type Command, InvalidArgumentError } from 'commander';
+import { matrixShape, readNpyArray, readNpyHeader, streamNpyRows } from '../io/npy-file.js';
 
-/** `sgdscope analyze ...`: compute metrics from NumPy files and print JSON. */
+/** Exit status for input the metrics cannot be computed from. */
+const EXIT_BAD_INPUT = 2;
+
+/** `sgdscope analyze ...`: compute metrics from NumPy files and print JSON or a table. */
 export function registerAnalyzeCommand(program: Command): void {
-  program
+  const analyze = program
     .command('analyze')
-    .description('Analyze .npy files (trajectory, stable, escape, landscape) and print JSON');
+    .description('Analyze .npy files (trajectory, stable, escape, landscape); print a table or --json')
+    .showHelpAfterError();
+  registerTrajectory(analyze);
+  registerStable(analyze);
+  registerEscape(analyze);
+  registerLandscape(analyze);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// trajectory
+
+interface TrajectoryOptions {
+  loss?: string;
+  window: number;
+  stride?: number;
+  convention: 'tamsd' | 'eq3';
+  dtau: number;
+  rmseThreshold: number;
+  sketch: number;
+  seed: number;
+  maxWindows?: number;
+  fractal: boolean;
+  json?: boolean;
+}
+
+/** One window of the trajectory report: the diffusion fields plus this module's geometry. */
+interface TrajectoryWindowReport {
+  readonly tw: number;
+  readonly alpha: number;
+  readonly alphaStdErr: number;
+  readonly alphaShort: number | null;
+  readonly alphaLong: number | null;
+  readonly tau0: number | null;
+  readonly rmse: number;
+  readonly msd: { readonly tau: number[]; readonly value: number[] };
+  readonly beta: { readonly tau: number[]; readonly value: number[] };
+  readonly fractal: FractalSummary | null;
+  readonly msl?: { readonly exponent: number; readonly H: number } | null;
+  /** Why fractal or msl is null for this window (too few populated bins, ...). */
+  readonly notes?: string[];
+}
+
+interface FractalSummary {
+  readonly lambda: number;
+  readonly Df: number;
+  readonly crossover: number | null;
+  readonly lambdaShort: number | null;
+  readonly lambdaLong: number | null;
+  readonly DfArithmetic: number;
+}
+
+function registerTrajectory(analyze: Command): void {
+  analyze
+    .command('trajectory')
+    .description(
+      'Windowed diffusion analysis of a [steps, d] weight trajectory: MSD, alpha, tau0, beta per window and t0 ' +
+        '(seed 000 §3), fractal dimension Df of the path and, with --loss, the MSL exponent 2H.',
+    )
+    .argument('<weights.npy>', 'trajectory, shape [steps, d], float16/32/64 little-endian, C order')
+    .option('--loss <L.npy>', 'per-step (minibatch) losses, shape [steps]: adds the MSL exponent per window')
+    .option('--window <T>', 'window length T in steps', positiveInt, 1000)
+    .option('--stride <S>', 'steps between window starts (default: T, non-overlapping)', positiveInt)
+    .option(
+      '--convention <c>',
+      'MSD normalisation: tamsd = 1/(N-tau) (default), eq3 = seed Eq. 3, 1/T',
+      convention,
+      'tamsd',
+    )
+    .option('--dtau <n>', 'lag span of the log-derivative beta', positiveInt, 20)
+    .option('--rmse-threshold <x>', 'RMSE (log10) threshold for tau0 and t0', positiveNumber, 0.03)
+    .option(
+      '--sketch <k>',
+      'project rows to k dimensions (seeded JL) before Df/MSL; 0 = exact',
+      nonNegativeInt,
+      0,
+    )
+    .option('--seed <n>', 'seed of the --sketch projection', nonNegativeInt, 1)
+    .option('--max-windows <n>', 'analyse at most this many windows', positiveInt)
+    .option('--no-fractal', 'skip Df and MSL (their all-pairs cost is O(T^2 d) per window)')
+    .option('--json', 'print JSON instead of a table')
+    .addHelpText(
+      'after',
+      '\nDf and MSL use all pairs of each window: with large d, --sketch 256 keeps pairwise distances within a\n' +
+        'few percent (Johnson-Lindenstrauss) at a fraction of the cost.\n',
+    )
+    .action(async (file: string, options: TrajectoryOptions) => {
+      await runReporting(() => analyzeTrajectoryFile(file, options));
+    });
+}
+
+async function analyzeTrajectoryFile(file: string, options: TrajectoryOptions): Promise<void> {
+  const { header } = await readNpyHeader(file);
+  if (header.shape.length !== 2) {
+    throw new AnalysisInputError(
+      `${file}: expected a 2-D trajectory [steps, d], got shape (${header.shape.join(', ')})`,
+    );
+  }
+  const { rows: steps, d } = matrixShape(file, header);
+  const windowSize = options.window;
+  const stride = options.stride ?? windowSize;
+  const span = windowSpan(options.convention, windowSize);
+  if (steps < span) {
+    throw new AnalysisInputError(
+      `${file}: ${steps} rows is too few for one window (--window ${windowSize} with --convention ${options.convention} needs ${span})`,
+    );
+  }
+  let losses: Float64Array | null = null;
+  if (options.loss) {
+    const l = await readNpyArray(options.loss);
+    if (l.shape.length > 2 || (l.shape.length === 2 && l.shape[1] !== 1)) {
+      throw new AnalysisInputError(
+        `${options.loss}: expected losses of shape [steps], got (${l.shape.join(', ')})`,
+      );
+    }
+    if (l.data.length < steps) {
+      throw new AnalysisInputError(`${options.loss}: ${l.data.length} losses for ${steps} trajectory rows`);
+    }
+    losses = l.data;
+  }
+  const possible = Math.floor((steps - span) / stride) + 1;
+  const total = Math.min(possible, options.maxWindows ?? possible);
+  const projection =
+    options.fractal && options.sketch > 0
+      ? new RandomProjection({ inputDim: d, outputDim: options.sketch, seed: options.seed })
+      : null;
+  const bar =
+    process.stderr.isTTY && !options.json && total > 1 ? new SingleBar({ stream: process.stderr }) : null;
+  bar?.start(total, 0);
+  const diffusionOptions = {
+    windowSize,
+    stride,
+    convention: options.convention,
+    rmseThreshold: options.rmseThreshold,
+    betaLagSpan: options.dtau,
+  };
+  const windows: TrajectoryWindowReport[] = [];
+  try {
+    const stream = streamWindows(streamNpyRows(file), { span, stride, maxWindows: total });
+    for await (const window of stream) {
+      const diffusion = analyzeWindow(window, diffusionOptions, window.tw);
+      windows.push(describeWindow(window, diffusion, windowSize, losses, projection, options.fractal));
+      bar?.increment();
+    }
+  } finally {
+    bar?.stop();
+  }
+  const t0Window = windows.find((w) => w.rmse < options.rmseThreshold);
+  const report = {
+    file,
+    steps,
+    d,
+    convention: options.convention,
+    windowSize,
+    stride,
+    rmseThreshold: options.rmseThreshold,
+    sketch: projection ? { k: options.sketch, seed: options.seed } : null,
+    t0: t0Window ? t0Window.tw : null,
+    windows,
+  };
+  if (options.json) {
+    printJson(report);
+    return;
+  }
+  const lines = [
+    `${file}: ${steps} steps x ${d} parameters, ${windows.length} window(s) of T=${windowSize} (${options.convention})` +
+      `${projection ? `, Df/MSL on a ${options.sketch}-dim sketch` : ''}`,
+    `t0 (first window with full-range RMSE < ${options.rmseThreshold}): ${t0Window ? t0Window.tw : 'none'}`,
+    '',
+    table(
+      [
+        'tw',
+        'alpha',
+        '±',
+        'rmse',
+        'tau0',
+        'alphaShort',
+        'alphaLong',
+        'Df',
+        'crossover',
+        ...(losses ? ['MSL 2H'] : []),
+      ],
+      windows.map((w) => [
+        w.tw,
+        w.alpha,
+        w.alphaStdErr,
+        w.rmse,
+        w.tau0,
+        w.alphaShort,
+        w.alphaLong,
+        w.fractal?.Df ?? null,
+        w.fractal?.crossover ?? null,
+        ...(losses ? [w.msl?.exponent ?? null] : []),
+      ]),
+    ),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function describeWindow(
+  window: RowChunk & { tw: number },
+  diffusion: WindowDiffusion,
+  windowSize: number,
+  losses: Float64Array | null,
+  projection: RandomProjection | null,
+  withGeometry: boolean,
+): TrajectoryWindowReport {
+  const base = {
+    tw: diffusion.tw,
+    alpha: diffusion.alpha,
+    alphaStdErr: diffusion.alphaStdErr,
+    alphaShort: diffusion.alphaShort,
+    alphaLong: diffusion.alphaLong,
+    tau0: diffusion.tau0,
+    rmse: diffusion.rmse,
+    msd: diffusion.msd,
+    beta: diffusion.beta,
+  };
+  if (!withGeometry) return { ...base, fractal: null, ...(losses ? { msl: null } : {}) };
+  // Geometry uses the window [tw, tw + T) itself; with eq3 the buffer holds 2T rows for the MSD lags.
+  const own: RowChunk = {
+    rows: windowSize,
+    d: window.d,
+    data: window.data.subarray(0, windowSize * window.d),
+  };
+  const geometry = new WindowGeometry(projection ? projection.projectChunk(own) : own);
+  const notes: string[] = [];
+  let fractal: FractalSummary | null = null;
+  const df = attempt<FractalDimensionResult>(() => fractalDimension(geometry), notes, 'Df');
+  if (df) {
+    fractal = {
+      lambda: df.lambda,
+      Df: df.Df,
+      crossover: df.crossover,
+      lambdaShort: df.lambdaShort,
+      lambdaLong: df.lambdaLong,
+      DfArithmetic: df.arithmetic.Df,
+    };
+  }
+  let msl: { exponent: number; H: number } | null | undefined;
+  if (losses) {
+    const r = attempt<MeanSquaredLossResult>(
+      () => meanSquaredLoss(geometry, losses.subarray(diffusion.tw, diffusion.tw + windowSize)),
+      notes,
+      'MSL',
+    );
+    msl = r ? { exponent: r.exponent, H: r.H } : null;
+  }
+  return { ...base, fractal, ...(losses ? { msl } : {}), ...(notes.length ? { notes } : {}) };
+}
+
+/** Run a per-window metric; an input problem of that window becomes a note instead of failing the file. */
+function attempt<T>(f: () => T, notes: string[], what: string): T | null {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof AnalysisInputError) {
+      notes.push(`${what}: ${e.message}`);
+      return null;
+    }
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// stable
+
+interface StableOptions {
+  method: 'koutrouvelis' | 'mcculloch';
+  symmetric?: boolean;
+  resamples: number;
+  bootstrap: boolean;
+  seed: number;
+  json?: boolean;
+}
+
+function registerStable(analyze: Command): void {
+  analyze
+    .command('stable')
+    .description(
+      'Fit a Lévy alpha-stable law (S1) to samples, e.g. gradient components: alpha with a block-bootstrap CI, ' +
+        'scale, beta, loc, and the Vuong test against a fitted Gaussian (science-spec §1.7, §3.3).',
+    )
+    .argument('<samples.npy>', 'samples, any shape (flattened in C order)')
+    .option(
+      '--method <m>',
+      'koutrouvelis (ECF regression, default) or mcculloch (quantiles)',
+      stableMethod,
+      'koutrouvelis',
+    )
+    .option('--symmetric', 'fit on x ∪ -x (beta = loc = 0)')
+    .option('--resamples <B>', 'block-bootstrap resamples for the alpha CI', positiveInt, 200)
+    .option('--no-bootstrap', 'skip the bootstrap (alphaCI is null)')
+    .option('--seed <n>', 'bootstrap seed', nonNegativeInt, 1)
+    .option('--json', 'print JSON instead of a table')
+    .action(async (file: string, options: StableOptions) => {
+      await runReporting(async () => {
+        const { data } = await readNpyArray(file);
+        const fit = fitStable(data, {
+          method: options.method,
+          symmetric: options.symmetric ?? false,
+          bootstrap: options.bootstrap ? { resamples: options.resamples, seed: options.seed } : false,
+        });
+        const report = {
+          alpha: fit.alpha,
+          alphaCI: fit.alphaCI ? [fit.alphaCI.lower, fit.alphaCI.upper] : null,
+          alphaCILevel: fit.alphaCI?.level ?? null,
+          scale: fit.scale,
+          beta: fit.beta,
+          loc: fit.loc,
+          llrGaussian: fit.llrGaussian,
+          vuongZ: fit.vuongZ,
+          vuongP: fit.vuongP,
+          n: fit.n,
+          method: fit.method,
+          symmetric: fit.symmetric,
+        };
+        if (options.json) printJson(report);
+        else
+          printFields(
+            `${file}: alpha-stable fit (${fit.method}${fit.symmetric ? ', symmetric' : ''})`,
+            report,
+          );
+      });
+    });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// escape
+
+interface EscapeOptions {
+  censorAt?: number;
+  json?: boolean;
+}
+
+function registerEscape(analyze: Command): void {
+  analyze
+    .command('escape')
+    .description(
+      'Escape rate from first-passage times: (n-1)/sum t with an exact chi-square CI, or the censored-exponential ' +
+        'MLE when runs never escaped (seed 001; science-spec §3.2).',
+    )
+    .argument('<times.npy>', 'escape times, shape [runs]')
+    .option(
+      '--censor-at <S>',
+      'runs with time >= S never escaped: censored at S (times beyond S count as S)',
+      positiveNumber,
+    )
+    .option('--json', 'print JSON instead of a table')
+    .action(async (file: string, options: EscapeOptions) => {
+      await runReporting(async () => {
+        const { data } = await readNpyArray(file);
+        const budget = options.censorAt;
+        // A run censored at S was observed for S, whatever sentinel the file holds for it.
+        const times = budget === undefined ? data : data.map((t) => Math.min(t, budget));
+        const r = escapeRate(times, { budget });
+        const report = {
+          rate: r.rate,
+          rateCI: [r.rateCI.lower, r.rateCI.upper],
+          rateCILevel: r.rateCI.level,
+          meanTime: r.meanTime,
+          n: r.n,
+          censored: r.censored,
+          method: r.method,
+        };
+        if (options.json) printJson(report);
+        else printFields(`${file}: escape rate`, report);
+      });
+    });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// landscape
+
+interface LandscapeOptions {
+  boxMin: number;
+  boxMax: number;
+  mslPoints: number;
+  seed: number;
+  json?: boolean;
+}
+
+function registerLandscape(analyze: Command): void {
+  analyze
+    .command('landscape')
+    .description(
+      'Fractal measures of a 2-D loss grid (e.g. the 51x51 filter-normalised projection): differential ' +
+        'box-counting dimension of the surface (in [2,3]), box-counting dimension of the median level set ' +
+        '(in [1,2]), and the MSL exponent 2H from random grid nodes (seed 000 §"fractal landscape"; spec §1.10).',
+    )
+    .argument('<grid.npy>', 'loss grid, shape [rows, cols]')
+    .option('--box-min <px>', 'smallest box side in grid cells', positiveInt, 2)
+    .option('--box-max <px>', 'largest box side in grid cells', positiveInt, 25)
+    .option('--msl-points <n>', 'random grid nodes for the MSL fit (all nodes if fewer)', positiveInt, 1000)
+    .option('--seed <n>', 'seed of the node sample', nonNegativeInt, 1)
+    .option('--json', 'print JSON instead of a table')
+    .action(async (file: string, options: LandscapeOptions) => {
+      await runReporting(async () => {
+        const { shape, data } = await readNpyArray(file);
+        if (shape.length !== 2) {
+          throw new AnalysisInputError(`${file}: expected a 2-D loss grid, got shape (${shape.join(', ')})`);
+        }
+        const [rows, cols] = shape;
+        const boxSizes: number[] = [];
+        for (let s = options.boxMin; s <= options.boxMax; s++) boxSizes.push(s);
+        const grid = { rows, cols, data };
+        const box = boxCountingDimensions(grid, { boxSizes });
+        const msl = gridMsl(grid, options.mslPoints, options.seed);
+        const report = {
+          boxCountingSurface: box.boxCountingSurface,
+          boxCountingLevelSet: box.boxCountingLevelSet,
+          variationSurface: box.variationSurface,
+          mslExponent: msl.exponent,
+          H: msl.H,
+          boxSizes: box.boxSizes,
+          shape: [rows, cols],
+        };
+        if (options.json) printJson(report);
+        else
+          printFields(`${file}: landscape ${rows}x${cols}`, {
+            ...report,
+            boxSizes: `${boxSizes[0]}..${boxSizes.at(-1)}`,
+          });
+      });
+    });
+}
+
+/** MSL over a seeded sample of grid nodes, distances in grid cells (the seed's projected_landscape script). */
+function gridMsl(grid: { rows: number; cols: number; data: Float64Array }, points: number, seed: number) {
+  const total = grid.rows * grid.cols;
+  const rng = createRng(seed);
+  let nodes: number[];
+  if (points >= total) nodes = Array.from({ length: total }, (_, k) => k);
+  else {
+    // Partial Fisher-Yates: a sample without repeats, so no pair sits at distance 0.
+    const all = Array.from({ length: total }, (_, k) => k);
+    for (let k = 0; k < points; k++) {
+      const j = k + rng.int(total - k);
+      [all[k], all[j]] = [all[j], all[k]];
+    }
+    nodes = all.slice(0, points);
+  }
+  const coords = new Float64Array(nodes.length * 2);
+  const loss = new Float64Array(nodes.length);
+  nodes.forEach((node, k) => {
+    coords[2 * k] = Math.floor(node / grid.cols);
+    coords[2 * k + 1] = node % grid.cols;
+    loss[k] = grid.data[node];
+  });
+  const minPairs = Math.min(100, Math.max(5, Math.floor((nodes.length * (nodes.length - 1)) / 2 / 40)));
+  return meanSquaredLoss({ rows: nodes.length, d: 2, data: coords }, loss, { minPairsPerBin: minPairs });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// shared helpers
+
+/** Run a command body; input problems become one stderr line and exit status 2, anything else status 1. */
+async function runReporting(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`sgdscope analyze: error: ${message.split('\n')[0]}\n`);
+    process.exitCode = e instanceof AnalysisInputError ? EXIT_BAD_INPUT : 1;
+  }
+}
+
+function printJson(value: unknown): void {
+  // NaN and Infinity are not JSON: they print as null.
+  process.stdout.write(
+    `${JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
+  );
+}
+
+function formatCell(v: unknown): string {
+  if (v === null || v === undefined) return '-';
+  if (typeof v === 'number') {
+    if (Number.isInteger(v)) return String(v);
+    if (!Number.isFinite(v)) return String(v);
+    return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? v.toFixed(4) : v.toExponential(3);
+  }
+  if (Array.isArray(v)) return `[${v.map(formatCell).join(', ')}]`;
+  return String(v);
+}
+
+function table(headers: string[], rows: unknown[][]): string {
+  const cells = rows.map((r) => r.map(formatCell));
+  const widths = headers.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c].length)));
+  const line = (r: string[]): string => r.map((s, c) => s.padStart(widths[c])).join('  ');
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+function printFields(title: string, fields: Record<string, unknown>): void {
+  const width = Math.max(...Object.keys(fields).map((k) => k.length));
+  const body = Object.entries(fields).map(([k, v]) => `  ${k.padEnd(width)}  ${formatCell(v)}`);
+  process.stdout.write(`${[title, ...body].join('\n')}\n`);
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function convention(value: string): 'tamsd' | 'eq3' {
+  if (value !== 'tamsd' && value !== 'eq3') throw new InvalidArgumentError('expected tamsd or eq3');
+  return value;
+}
+
+function stableMethod(value: string): 'koutrouvelis' | 'mcculloch' {
+  if (value !== 'koutrouvelis' && value !== 'mcculloch') {
+    throw new InvalidArgumentError('expected koutrouvelis or mcculloch');
+  }
+  return value;
 }
