@@ -4,3 +4,4 @@
  * same run. Append new benchmarks as further sequential imports.
  */
 await import('./msd.js');
+await import('./stable.js');
