@@ -51,6 +51,11 @@ export interface RunRecorder {
   writeArtifact(artifact: Artifact): Promise<void>;
   /** Last step durably recorded (for resume after a crash), or -1. */
   lastStep(): Promise<number>;
+  /**
+   * The latest (highest-step) artifact with this name, or null. Optional: network runs resume from their
+   * `checkpoint` artifact through it; a recorder without it cannot resume those runs.
+   */
+  readArtifact?(name: string): Promise<Artifact | null>;
   finish(
     status: Exclude<RunStatus, 'queued' | 'running'>,
     summary?: Readonly<Record<string, unknown>>,

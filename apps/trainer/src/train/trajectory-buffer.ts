@@ -7,6 +7,8 @@ export interface TrajectoryOptions {
   /** Rows per chunk; a chunk is also cut short at every checkpoint and at the end of the run. */
   readonly chunkRows: number;
   readonly dtype: 'float32' | 'float16';
+  /** Set when rows are JL sketches of the weights rather than the weights themselves. */
+  readonly sketch?: { readonly seed: number; readonly sourceDim: number };
 }
 
 /** Rows per chunk when the config leaves it open: about 32 MiB per chunk, at most 1000 rows, at least 1. */
@@ -64,6 +66,7 @@ export class TrajectoryBuffer {
       d: this.dimension,
       dtype: this.options.dtype,
       data: this.data.slice(0, length),
+      ...(this.options.sketch ? { sketch: this.options.sketch } : {}),
     };
     this.seq += 1;
     this.rows = 0;
