@@ -221,7 +221,15 @@ export function stableDensity(x: number, p: StableParams): number {
   return standardDensity((x - loc) / scale, alpha, beta) / scale;
 }
 
-/** Natural log of stableDensity (−Infinity outside the support of a totally skewed law). */
+/** log of the smallest positive double: the floor for densities that underflow. */
+export const LOG_DENSITY_FLOOR = Math.log(Number.MIN_VALUE);
+
+/**
+ * Natural log of stableDensity, floored at LOG_DENSITY_FLOOR (≈ −744.4) where the density underflows (the short
+ * tail of a totally skewed law, or outside its support), so one such value cannot turn a log-likelihood into
+ * −Infinity or NaN; the floor still penalises it by ~744 nats.
+ */
 export function stableLogDensity(x: number, p: StableParams): number {
-  return Math.log(stableDensity(x, p));
+  const f = stableDensity(x, p);
+  return f > 0 ? Math.log(f) : LOG_DENSITY_FLOOR;
 }
