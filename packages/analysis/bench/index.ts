@@ -5,3 +5,4 @@
  */
 await import('./msd.js');
 await import('./stable.js');
+await import('./sketch.js');

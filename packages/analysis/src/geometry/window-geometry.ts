@@ -37,7 +37,9 @@ export class WindowGeometry {
     if (data.length < n * d)
       throw new AnalysisInputError(`window geometry: data holds ${data.length} < ${n}x${d}`);
     this.rows = n;
-    const x = new Float64Array(n * d);
+    // Float32 input stays float32 after centring (halving memory for wide windows); the difference of two
+    // nearby float32 values loses nothing that the input had, and every dot product accumulates in float64.
+    const x = data instanceof Float32Array ? new Float32Array(n * d) : new Float64Array(n * d);
     for (let i = 0; i < n; i++) {
       const o = i * d;
       for (let c = 0; c < d; c++) x[o + c] = data[o + c] - data[c];
@@ -105,7 +107,7 @@ export class WindowGeometry {
  * Symmetric Gram matrix G = X X^T of n rows of length d, float64. The inner loop is unrolled by four rows
  * so each loaded element of row i is reused four times (the cost is memory-bound for large d).
  */
-export function gramMatrix(x: Float64Array, n: number, d: number): Float64Array {
+export function gramMatrix(x: Float32Array | Float64Array, n: number, d: number): Float64Array {
   const g = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const oi = i * d;

@@ -101,10 +101,38 @@ export class RandomProjection {
       );
     }
     const k = this.outputDim;
+    const d = this.inputDim;
     const data = new Float64Array(chunk.rows * k);
+    const x = chunk.data;
+    const { start, target, weight } = this;
+    // Four rows at a time: each matrix entry (target, weight) is loaded once and used for four independent
+    // updates, which measured ~2-3x faster than row by row (the scattered updates are latency-bound).
+    let r = 0;
+    for (; r + 4 <= chunk.rows; r += 4) {
+      const o0 = r * k;
+      const o1 = o0 + k;
+      const o2 = o1 + k;
+      const o3 = o2 + k;
+      const i0 = r * d;
+      for (let j = 0; j < d; j++) {
+        const v0 = x[i0 + j];
+        const v1 = x[i0 + d + j];
+        const v2 = x[i0 + 2 * d + j];
+        const v3 = x[i0 + 3 * d + j];
+        const end = start[j + 1];
+        for (let e = start[j]; e < end; e++) {
+          const t = target[e];
+          const w = weight[e];
+          data[o0 + t] += w * v0;
+          data[o1 + t] += w * v1;
+          data[o2 + t] += w * v2;
+          data[o3 + t] += w * v3;
+        }
+      }
+    }
     const buf = new Float64Array(k);
-    for (let r = 0; r < chunk.rows; r++) {
-      this.projectRow(chunk.data, buf, r * chunk.d);
+    for (; r < chunk.rows; r++) {
+      this.projectRow(x, buf, r * d);
       data.set(buf, r * k);
     }
     return { rows: chunk.rows, d: k, data };
