@@ -1,5 +1,8 @@
 import { Command } from 'commander';
 import { registerAnalyzeCommand } from './analyze.js';
+import { registerSweepCommand } from './sweep.js';
+import { registerTrainCommand } from './train.js';
+import { registerWorkerCommand } from './worker.js';
 
 /** Entry point of the `sgdscope` command: each subcommand lives in its own module and registers itself here. */
 const program = new Command()
@@ -7,6 +10,9 @@ const program = new Command()
   .description('sgdscope: measure SGD as a physical process. Train, log trajectories, analyze, serve.')
   .showHelpAfterError();
 
+registerTrainCommand(program);
+registerSweepCommand(program);
+registerWorkerCommand(program);
 registerAnalyzeCommand(program);
 
 await program.parseAsync(process.argv);
