@@ -6,6 +6,8 @@
  * Prints, all measured in this run: generation / windowing / MSD / fit times, peak RSS, a NumPy
  * baseline of the same MSD on the same data size (if python3 has numpy) with the ratio, and a
  * memory-bandwidth floor (one streamed pass summing as many bytes as the analysed rows) with ratio.
+ * Wall times swing with machine load (other processes on a shared machine), so CPU times of the
+ * timed sections are printed too and ratios are given for both.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +48,13 @@ function* timedStream<T>(source: Iterable<T>, clock: { ms: number }): Generator<
 
 const generation = { ms: 0 };
 let msdMs = 0;
+let msdCpuMs = 0;
 let fitMs = 0;
+/** CPU time (user + system, all threads of this process) in ms. */
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 let peakRss = rssBefore;
 const calculator = new MsdCalculator(T, 'tamsd');
 const wall = performance.now();
@@ -59,8 +67,10 @@ for await (const window of streamWindows(
   },
 )) {
   let t = performance.now();
+  const cpu = cpuMs();
   const curve = calculator.compute(window);
   msdMs += performance.now() - t;
+  msdCpuMs += cpuMs() - cpu;
   t = performance.now();
   fitMsdPowerLaw(curve.tau, curve.value, 1, curve.tau.length);
   scanCrossover(curve.tau, curve.value);
@@ -76,7 +86,7 @@ console.log(
   `total wall ${(wallMs / 1000).toFixed(2)} s = generation ${(generation.ms / 1000).toFixed(2)} s + MSD ${(msdMs / 1000).toFixed(2)} s + fits ${(fitMs / 1000).toFixed(2)} s + windowing/validation ${((wallMs - generation.ms - msdMs - fitMs) / 1000).toFixed(2)} s`,
 );
 console.log(
-  `MSD per window ${(msdMs / windows).toFixed(0)} ms; mean MSD(1)/d = ${(checksum / windows / d).toFixed(5)} (uniform steps: expect 1/12 = 0.08333)`,
+  `MSD per window ${(msdMs / windows).toFixed(0)} ms wall, ${(msdCpuMs / windows).toFixed(0)} ms CPU; mean MSD(1)/d = ${(checksum / windows / d).toFixed(5)} (uniform steps: expect 1/12 = 0.08333)`,
 );
 console.log(
   `peak RSS ${mb(maxRss)} MB (sampled ${mb(peakRss)} MB; ${mb(rssBefore)} MB before); budget 2 windows (${mb(2 * windowBytes)} MB) + 200 MB + start = ${mb(2 * windowBytes + 200 * 2 ** 20 + rssBefore)} MB`,
@@ -90,11 +100,12 @@ if (numpyOk) {
   if (run.status === 0) {
     const result = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as {
       msd_seconds: number;
+      msd_cpu_seconds: number;
       peak_rss_mb: number;
       msd1_mean: number;
     };
     console.log(
-      `NumPy MSD ${result.msd_seconds.toFixed(2)} s (peak RSS ${result.peak_rss_mb.toFixed(0)} MB, MSD(1)/d ${(result.msd1_mean / d).toFixed(5)}); ratio sgdscope/numpy = ${(msdMs / 1000 / result.msd_seconds).toFixed(2)}`,
+      `NumPy MSD ${result.msd_seconds.toFixed(2)} s wall, ${result.msd_cpu_seconds.toFixed(2)} s CPU (peak RSS ${result.peak_rss_mb.toFixed(0)} MB, MSD(1)/d ${(result.msd1_mean / d).toFixed(5)}); ratio sgdscope/numpy = ${(msdMs / 1000 / result.msd_seconds).toFixed(2)} wall, ${(msdCpuMs / 1000 / result.msd_cpu_seconds).toFixed(2)} CPU`,
     );
   } else {
     console.log(`NumPy baseline failed: ${run.stderr}`);
@@ -111,6 +122,7 @@ for (let i = 0; i < buffer.length; i++) buffer[i] = i & 1023;
 let sink = 0;
 const passes = Math.round(floorBytes / (buffer.length * 4));
 const floorStart = performance.now();
+const floorCpu = cpuMs();
 for (let p = 0; p < passes; p++) {
   // Four independent accumulators so the loop is bound by memory, not by add latency.
   let s0 = 0;
@@ -126,6 +138,7 @@ for (let p = 0; p < passes; p++) {
   sink += s0 + s1 + s2 + s3;
 }
 const floorMs = performance.now() - floorStart;
+const floorCpuMs = cpuMs() - floorCpu;
 console.log(
-  `bandwidth floor: summing ${(floorBytes / 2 ** 30).toFixed(2)} GiB of float32 took ${(floorMs / 1000).toFixed(2)} s (${((passes * buffer.length * 4) / floorMs / 1e6).toFixed(1)} GB/s, sink ${sink > 0}); ratio MSD/floor = ${(msdMs / floorMs).toFixed(1)}`,
+  `bandwidth floor: summing ${(floorBytes / 2 ** 30).toFixed(2)} GiB of float32 took ${(floorMs / 1000).toFixed(2)} s wall, ${(floorCpuMs / 1000).toFixed(2)} s CPU (${((passes * buffer.length * 4) / floorMs / 1e6).toFixed(1)} GB/s wall, sink ${sink > 0}); ratio MSD/floor = ${(msdMs / floorMs).toFixed(1)} wall, ${(msdCpuMs / floorCpuMs).toFixed(1)} CPU`,
 );

@@ -18,8 +18,8 @@ export interface TrajectoryWindow {
 }
 
 export interface WindowingOptions {
-  /** Rows each window holds (T for the time-averaged MSD, 2T for the seed's Eq. 3). */
-  readonly span: number;
+  /** Rows each window holds: T for the time-averaged MSD, 2T for the seed's Eq. 3. Default 1000. */
+  readonly span?: number;
   /** Rows between consecutive window starts; defaults to `span`. */
   readonly stride?: number;
   /** Stop after this many windows (rows after the last needed one are never pulled). */
@@ -63,9 +63,9 @@ function assertFiniteChunk(chunk: RowChunk, firstRow: number): void {
  */
 export async function* streamWindows(
   stream: RowStream,
-  options: WindowingOptions,
+  options: WindowingOptions = {},
 ): AsyncGenerator<TrajectoryWindow, void, undefined> {
-  const span = options.span;
+  const span = options.span ?? 1000;
   const stride = options.stride ?? span;
   const maxWindows = options.maxWindows ?? Number.POSITIVE_INFINITY;
   assertPositiveInteger('window span', span);
