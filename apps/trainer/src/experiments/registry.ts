@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { RunKind, RunRecorder } from '../recording/recorder.js';
 import { escapeConfigSchema, runEscapeExperiment } from './escape.js';
 import { fractalConfigSchema, runFractalExperiment } from './fractal.js';
+import { networkConfigSchema, runNetworkExperiment } from './network.js';
 import { runValleyExperiment, valleyConfigSchema } from './valley.js';
 
 /** Progress of a running experiment, in the experiment's own unit of work. */
@@ -85,6 +86,12 @@ function register<S extends z.ZodType<Record<string, unknown>>>(
 
 const EXPERIMENTS: ReadonlyMap<string, RegisteredExperiment> = new Map(
   [
+    register(
+      'network',
+      'SGD on a neural network (MLP/CNN/ResNet) with TensorFlow.js, logging every step (seed 000)',
+      networkConfigSchema,
+      runNetworkExperiment,
+    ),
     register(
       'fractal_landscape',
       'SGD walker on a 2-D fractal landscape or a control (seed 000, Eq. 10)',
