@@ -18,6 +18,7 @@ import { costLimitPlugin, depthRule } from '../limits.js';
 import { buildApiSchema } from '../schema/build.js';
 import { PayloadTooLargeError, readBody } from './body.js';
 import { explorerHtml } from './explorer.js';
+import './ingest.js';
 import { type RouteHandler, routeRequest } from './routes.js';
 
 /** Request body caps. GraphQL bodies are small; binary chunk uploads get their own, larger cap. */

@@ -2,9 +2,18 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AdminResolver } from './admin-resolver.js';
 import { CompareResolver } from './compare-resolver.js';
+import { IngestResolver } from './ingest-resolver.js';
 import { ProjectResolver } from './project-resolver.js';
-import { AnalysisResultResolver, RunConnectionResolver, RunResolver } from './run-resolver.js';
+import { RunMutationResolver } from './run-mutations.js';
+import {
+  AnalysisResultResolver,
+  RunConnectionResolver,
+  RunResolver,
+  RunSeriesResolver,
+} from './run-resolver.js';
+import { ProgressResolver, ViewResolver } from './view-resolver.js';
 
 /** The resolver classes, in one list so the SDL export and the server build the same schema. */
 export const RESOLVERS = [
@@ -12,7 +21,13 @@ export const RESOLVERS = [
   RunResolver,
   RunConnectionResolver,
   AnalysisResultResolver,
+  RunSeriesResolver,
   CompareResolver,
+  AdminResolver,
+  RunMutationResolver,
+  IngestResolver,
+  ViewResolver,
+  ProgressResolver,
 ] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;
@@ -26,6 +41,16 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
     resolvers: RESOLVERS as unknown as [typeof ProjectResolver],
     validate: { forbidUnknownValues: false },
     emitSchemaFile: false,
+    // Subscriptions here supply their own `subscribe` (the in-process RunProgressBus); type-graphql
+    // still insists on a pubSub object, which is therefore never used.
+    pubSub: {
+      publish() {
+        throw new Error('type-graphql pubSub is unused: publish through RunProgressBus');
+      },
+      subscribe() {
+        throw new Error('type-graphql pubSub is unused: subscribe through RunProgressBus');
+      },
+    },
   });
   return cached;
 }

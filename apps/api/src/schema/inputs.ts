@@ -179,6 +179,6 @@ export class SaveViewInput {
   @Field(() => [ID], { description: 'Runs in the view (all must be in the project).' })
   @ArrayMaxSize(100)
   runIds!: string[];
-  @Field(() => GraphQLJSON, { defaultValue: {}, description: 'Chart settings.' })
-  chartSettings!: unknown;
+  @Field(() => GraphQLJSON, { nullable: true, description: 'Chart settings (a JSON object; default {}).' })
+  chartSettings?: unknown;
 }

@@ -1,13 +1,24 @@
 /** Queries over runs: the runs connection, run(id) and the per-run fields (analyses, curves, comments). */
 import { listRuns } from '@sgdscope/db/repo/queries';
+import { listSeries, readSeriesDownsampled, readSeriesSummary } from '@sgdscope/db/repo/steps';
+import type { SummaryBucket } from '@sgdscope/db/series/summary';
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { ApiContext } from '../context.js';
 import { apiError } from '../errors.js';
 import { authorize, authorizedRun } from '../guard.js';
+import { BucketSchemeEnum } from './enums.js';
 import { decodeCursor, encodeCursor, toRunFilter, toRunOrder } from './filters.js';
 import { RunFilterInput, RunOrderInput } from './inputs.js';
-import { latestPerEstimator, toAnalysisResult, toCurve, toGqlRun } from './mappers.js';
-import { AnalysisCurve, AnalysisResult, Comment, Run, RunConnection, ScalarEstimate } from './types.js';
+import { finiteOrNull, latestPerEstimator, toAnalysisResult, toCurve, toGqlRun } from './mappers.js';
+import {
+  AnalysisCurve,
+  AnalysisResult,
+  Comment,
+  Run,
+  RunConnection,
+  ScalarEstimate,
+  SeriesBuckets,
+} from './types.js';
 
 /** Largest page a client may request: bounds response size and query cost. */
 export const MAX_PAGE_SIZE = 500;
@@ -130,5 +141,71 @@ export class AnalysisResultResolver {
   ): Promise<AnalysisCurve[]> {
     const rows = await ctx.loaders.curvesOfResult.load(BigInt(result.id));
     return rows.filter((c) => !names || names.includes(c.name)).map(toCurve);
+  }
+}
+
+@Resolver(() => Run)
+export class RunSeriesResolver {
+  @FieldResolver(() => [SeriesBuckets], {
+    description:
+      'Per-step series downsampled server-side to about `width` buckets keeping min/max (spikes survive). Whole-run views read the stored summary (one row); a step range or a LINEAR width above 1024 reduces the raw values.',
+  })
+  async series(
+    @Root() run: Run,
+    @Ctx() ctx: ApiContext,
+    @Arg('names', () => [String], { nullable: true, description: 'Series names (default: all).' }) names:
+      | string[]
+      | null,
+    @Arg('width', () => Int, {
+      defaultValue: 1000,
+      description: 'Target bucket count (pixel width), 1..10000.',
+    })
+    width: number,
+    @Arg('scheme', () => BucketSchemeEnum, {
+      defaultValue: BucketSchemeEnum.LINEAR,
+      description: 'Bucket spacing.',
+    })
+    scheme: BucketSchemeEnum,
+    @Arg('fromStep', () => Int, { nullable: true, description: 'First step of a zoomed range.' }) fromStep:
+      | number
+      | null,
+    @Arg('toStep', () => Int, { nullable: true, description: 'Last step of a zoomed range.' }) toStep:
+      | number
+      | null,
+  ): Promise<SeriesBuckets[]> {
+    if (!Number.isInteger(width) || width < 1 || width > 10_000)
+      throw apiError('BAD_USER_INPUT', 'width must be in 1..10000');
+    const all = await listSeries(ctx.repo, run.id);
+    const wanted = names ? all.filter((s) => names.includes(s.name)) : all;
+    const ranged = fromStep != null || toStep != null;
+    return Promise.all(
+      wanted.map(async (s) => {
+        let buckets: SummaryBucket[];
+        if (ranged || (scheme === BucketSchemeEnum.LINEAR && width > 1024)) {
+          buckets = await readSeriesDownsampled(ctx.repo, run.id, s.name, {
+            from: fromStep ?? undefined,
+            to: toStep ?? undefined,
+            width,
+          });
+        } else {
+          const summary = await readSeriesSummary(ctx.repo, run.id, s.name, {
+            scheme: scheme === BucketSchemeEnum.LOG ? 'log' : 'linear',
+            buckets: width,
+          });
+          buckets = [...summary.buckets];
+        }
+        return {
+          name: s.name,
+          scheme,
+          totalSteps: s.steps,
+          stepStart: buckets.map((b) => b.stepStart),
+          stepEnd: buckets.map((b) => b.stepEnd),
+          min: buckets.map((b) => finiteOrNull(b.min)),
+          max: buckets.map((b) => finiteOrNull(b.max)),
+          mean: buckets.map((b) => finiteOrNull(b.mean)),
+          last: buckets.map((b) => finiteOrNull(b.last)),
+        };
+      }),
+    );
   }
 }

@@ -2,7 +2,9 @@
  * Discussion and curation on runs: comments, tags and notes. Each write is one statement, so it
  * is all-or-nothing by itself.
  */
-import type { Comment, PrismaClient, Run } from '../generated/prisma/client.js';
+import type { Comment, PrismaClient } from '../generated/prisma/client.js';
+import { toRunRecord } from './mappers.js';
+import type { RunRecord } from './types.js';
 
 /** Add a comment to a run (runId set) or to the project (runId null). */
 export async function addComment(
@@ -26,17 +28,24 @@ export async function updateRunTags(
   prisma: PrismaClient,
   runId: string,
   change: { add?: readonly string[]; remove?: readonly string[] },
-): Promise<Run> {
-  return prisma.$transaction(async (tx) => {
+): Promise<RunRecord> {
+  // Row lock so two concurrent tag edits cannot lose each other's change.
+  const row = await prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT 1 FROM "Run" WHERE "id" = ${runId}::uuid FOR UPDATE`;
     const run = await tx.run.findUniqueOrThrow({ where: { id: runId }, select: { tags: true } });
     const tags = new Set(run.tags);
     for (const t of change.add ?? []) tags.add(t);
     for (const t of change.remove ?? []) tags.delete(t);
     return tx.run.update({ where: { id: runId }, data: { tags: [...tags].sort() } });
   });
+  return toRunRecord(row);
 }
 
 /** Replace a run's free-text notes (null clears them). */
-export async function setRunNotes(prisma: PrismaClient, runId: string, notes: string | null): Promise<Run> {
-  return prisma.run.update({ where: { id: runId }, data: { notes } });
+export async function setRunNotes(
+  prisma: PrismaClient,
+  runId: string,
+  notes: string | null,
+): Promise<RunRecord> {
+  return toRunRecord(await prisma.run.update({ where: { id: runId }, data: { notes } }));
 }

@@ -1,0 +1,88 @@
+/** Trainer ingest of trajectory chunks over GraphQL (base64), and analyzeRun. */
+
+import { analysesByRunIds } from '@sgdscope/db/repo/queries';
+import { GraphQLJSON } from 'graphql-scalars';
+import { Arg, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
+import { analyzeRunDiffusion } from '../analysis/run-diffusion.js';
+import type { ApiContext } from '../context.js';
+import { apiError } from '../errors.js';
+import { authorizedRun } from '../guard.js';
+import { ingestTrajectoryChunk } from '../ingest/trajectory.js';
+import { toAnalysisResult } from './mappers.js';
+import { AnalysisResult, TrajectoryChunkInfo } from './types.js';
+
+/** Largest base64 payload accepted over GraphQL; bigger chunks go through PUT /ingest/runs/:id/chunks/:seq. */
+export const MAX_BASE64_CHUNK_CHARS = 12 * 1024 * 1024;
+
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Estimators analyzeRun can run, by name. */
+export const ESTIMATORS = ['diffusion'] as const;
+
+@Resolver()
+export class IngestResolver {
+  @Mutation(() => TrajectoryChunkInfo, {
+    description:
+      'Trainer ingest: store trajectory rows [rows x d] (little-endian float32/float16, base64). Idempotent by (run, seq). EDITOR or above.',
+  })
+  async uploadTrajectoryChunk(
+    @Ctx() ctx: ApiContext,
+    @Arg('runId', () => ID, { description: 'Run.' }) runId: string,
+    @Arg('seq', () => Int, { description: 'Chunk sequence number (idempotency key).' }) seq: number,
+    @Arg('fromStep', () => Int, { description: 'Step of the first row.' }) fromStep: number,
+    @Arg('rows', () => Int, { description: 'Rows.' }) rows: number,
+    @Arg('d', () => Int, { description: 'Row dimension.' }) d: number,
+    @Arg('dtype', () => String, { description: '"float32" or "float16".' }) dtype: string,
+    @Arg('data', () => String, { description: 'Base64 of the little-endian bytes.' }) data: string,
+  ): Promise<TrajectoryChunkInfo> {
+    await authorizedRun(ctx, runId, 'EDITOR');
+    if (data.length > MAX_BASE64_CHUNK_CHARS) {
+      throw apiError(
+        'PAYLOAD_TOO_LARGE',
+        'chunk too large for GraphQL: use PUT /ingest/runs/:id/chunks/:seq',
+      );
+    }
+    if (!BASE64_RE.test(data)) throw apiError('BAD_USER_INPUT', 'data is not base64');
+    const bytes = Buffer.from(data, 'base64');
+    const written = await ingestTrajectoryChunk(ctx.repo, runId, { seq, fromStep, rows, d, dtype, bytes });
+    return { seq: written.seq, fromStep, rows, d, dtype };
+  }
+
+  @Mutation(() => AnalysisResult, {
+    description:
+      'Run an estimator of @sgdscope/analysis over the stored data of a run; cached by (estimator, version, parameter hash). Estimators: diffusion (trajectory MSD/alpha/tau0/t0/beta). EDITOR or above.',
+  })
+  async analyzeRun(
+    @Ctx() ctx: ApiContext,
+    @Arg('runId', () => ID, { description: 'Run.' }) runId: string,
+    @Arg('estimator', () => String, { defaultValue: 'diffusion', description: 'Estimator name.' })
+    estimator: string,
+    @Arg('params', () => GraphQLJSON, {
+      nullable: true,
+      validate: false,
+      description: 'Estimator parameters (JSON object).',
+    })
+    params: unknown,
+  ): Promise<AnalysisResult> {
+    await authorizedRun(ctx, runId, 'EDITOR');
+    if (params != null && (typeof params !== 'object' || Array.isArray(params))) {
+      throw apiError('BAD_USER_INPUT', 'params must be a JSON object');
+    }
+    if (estimator !== 'diffusion') {
+      throw apiError(
+        'BAD_USER_INPUT',
+        `unknown estimator "${estimator}" (available: ${ESTIMATORS.join(', ')})`,
+      );
+    }
+    const { resultId } = await analyzeRunDiffusion(
+      ctx.repo,
+      runId,
+      (params ?? {}) as Record<string, unknown>,
+    );
+    const rows = await analysesByRunIds(ctx.prisma, [runId]);
+    const row = rows.find((r) => r.id.toString() === resultId);
+    if (!row) throw new Error(`analysis result ${resultId} vanished after save`);
+    ctx.loaders.analysesOfRun.clear(runId);
+    return toAnalysisResult(row);
+  }
+}
