@@ -87,7 +87,7 @@ function crossing(
 ): number {
   let lo = a;
   let hi = b;
-  for (let i = 0; i < 64; i++) {
+  for (let i = 0; i < 48; i++) {
     const mid = 0.5 * (lo + hi);
     if (logG(mid) < level === increasing) lo = mid;
     else hi = mid;

@@ -5,10 +5,12 @@
  */
 export * from './bootstrap.js';
 export * from './density.js';
+export * from './density-table.js';
 export * from './fit.js';
 export * from './histogram.js';
 export * from './koutrouvelis.js';
 export * from './mcculloch.js';
+export * from './mle.js';
 export * from './mohammadi.js';
 export * from './params.js';
 export * from './quantiles.js';
