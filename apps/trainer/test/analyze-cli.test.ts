@@ -109,6 +109,16 @@ test('analyze trajectory: Brownian path gives alpha ~ 1 and Df ~ 2, ballistic gi
     for (const key of ['alphaStdErr', 'alphaShort', 'alphaLong', 'tau0', 'rmse']) assert.ok(key in w, key);
   }
   assert.ok('t0' in out);
+  const lossStats = out.loss as {
+    movingVariance: { t: number[]; value: number[] };
+    absChange: { mean: number };
+  };
+  assert.deepEqual(lossStats.movingVariance.t.slice(0, 3), [0, 100, 200]);
+  assert.equal(lossStats.movingVariance.t.length, 20);
+  // |N(0,1) - N(0,1)| has mean 2/sqrt(pi) = 1.128; SE over 1999 jumps ~0.02.
+  assert.ok(Math.abs(lossStats.absChange.mean - 2 / Math.sqrt(Math.PI)) < 0.1, `${lossStats.absChange.mean}`);
+  const excursion = (windows[0].fractal as { excursion: { classification: string } | null }).excursion;
+  assert.ok(excursion && ['self-similar', 'self-affine'].includes(excursion.classification));
 
   const line = await npy('line.npy', [1200, 4], f32(ballisticPath({ steps: 1200, d: 4, seed: 1 })));
   const b = runJson('trajectory', line, '--window', '600');

@@ -18,11 +18,14 @@ import {
   type FractalDimensionResult,
   fitStable,
   fractalDimension,
+  lossJumpStatistics,
   type MeanSquaredLossResult,
   meanSquaredLoss,
+  movingVariance,
   RandomProjection,
   type RowChunk,
   streamWindows,
+  transverseExcursion,
   type WindowDiffusion,
   WindowGeometry,
   windowSpan,
@@ -87,6 +90,12 @@ interface FractalSummary {
   readonly lambdaShort: number | null;
   readonly lambdaLong: number | null;
   readonly DfArithmetic: number;
+  /** Transverse-excursion test (seed 000, "self-affine rather than self-similar"); null if the window is too short. */
+  readonly excursion: {
+    readonly chordExponent: number;
+    readonly transverseExponent: number;
+    readonly classification: 'self-similar' | 'self-affine';
+  } | null;
 }
 
 function registerTrajectory(analyze: Command): void {
@@ -195,6 +204,8 @@ async function analyzeTrajectoryFile(file: string, options: TrajectoryOptions): 
     rmseThreshold: options.rmseThreshold,
     sketch: projection ? { k: options.sketch, seed: options.seed } : null,
     t0: t0Window ? t0Window.tw : null,
+    // Loss-fluctuation statistics over the whole series (seed 000 Fig. 5; spec §1.8).
+    loss: losses ? lossSummary(losses.subarray(0, steps)) : null,
     windows,
   };
   if (options.json) {
@@ -266,6 +277,7 @@ function describeWindow(
   const notes: string[] = [];
   let fractal: FractalSummary | null = null;
   const df = attempt<FractalDimensionResult>(() => fractalDimension(geometry), notes, 'Df');
+  const excursion = attempt(() => transverseExcursion(geometry), notes, 'transverse excursion');
   if (df) {
     fractal = {
       lambda: df.lambda,
@@ -274,6 +286,13 @@ function describeWindow(
       lambdaShort: df.lambdaShort,
       lambdaLong: df.lambdaLong,
       DfArithmetic: df.arithmetic.Df,
+      excursion: excursion
+        ? {
+            chordExponent: excursion.chordExponent,
+            transverseExponent: excursion.transverseExponent,
+            classification: excursion.classification,
+          }
+        : null,
     };
   }
   let msl: { exponent: number; H: number } | null | undefined;
@@ -286,6 +305,23 @@ function describeWindow(
     msl = r ? { exponent: r.exponent, H: r.H } : null;
   }
   return { ...base, fractal, ...(losses ? { msl } : {}), ...(notes.length ? { notes } : {}) };
+}
+
+/** Moving variance (movvar(loss, [0, 100]) every 100 steps) and |L_{t+1} - L_t| statistics. */
+function lossSummary(losses: Float64Array) {
+  const mv = movingVariance(losses);
+  const jumps = lossJumpStatistics(losses);
+  return {
+    movingVariance: { t: mv.x, value: mv.y },
+    absChange: {
+      mean: jumps.mean,
+      median: jumps.median,
+      sd: jumps.sd,
+      p95: jumps.p95,
+      p99: jumps.p99,
+      max: jumps.max,
+    },
+  };
 }
 
 /** Run a per-window metric; an input problem of that window becomes a note instead of failing the file. */
