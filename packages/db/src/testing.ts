@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from './embedded/server.js';
 import { migrateDeploy } from './migrate/commands.js';
-import { formatDatabaseUrl, parseDatabaseUrl, quoteIdent, redactUrl } from './migrate/connection.js';
+import {
+  formatDatabaseUrl,
+  type PgConnectionFields,
+  parseDatabaseUrl,
+  quoteIdent,
+  redactUrl,
+} from './migrate/connection.js';
 
 /** Which database engine a test target runs on. */
 export type TestTargetKind = 'pglite' | 'postgres';
@@ -72,45 +76,10 @@ async function maybeMigrate(url: string, options: TestDatabasesOptions): Promise
   return (await migrateDeploy(url)).durationMs;
 }
 
-/**
- * A freshly initialised (empty, unmigrated) PGlite data directory, made once per machine and PGlite
- * version, then copied for each target: `initdb` inside WASM takes ~7-9 s, a copy takes milliseconds.
- * Built in a private directory and renamed into place, so concurrent test processes never see half of it.
- */
-/** PGlite's package version (its `exports` map hides package.json, so walk up from the entry point). */
-function pgliteVersion(): string {
-  let dir = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
-  while (dir !== dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === '@electric-sql/pglite' && pkg.version) return pkg.version;
-    }
-    dir = dirname(dir);
-  }
-  return 'unknown';
-}
-
-async function pgliteTemplateDir(): Promise<string> {
-  const version = pgliteVersion();
-  const template = join(tmpdir(), `sgdscope-pglite-template-${version}`);
-  if (existsSync(template)) return template;
-  const building = mkdtempSync(join(tmpdir(), 'sgdscope-pglite-build-'));
-  const db = await PGlite.create(join(building, 'pgdata'));
-  await db.close();
-  try {
-    renameSync(join(building, 'pgdata'), template);
-  } catch {
-    // Another process won the race; its template is equivalent.
-  }
-  rmSync(building, { recursive: true, force: true });
-  return template;
-}
-
+/** A PGlite server on a new data directory (unpacked from the cached empty cluster, see template.ts). */
 async function embeddedTarget(options: TestDatabasesOptions): Promise<TestDatabase> {
   const root = mkdtempSync(join(tmpdir(), 'sgdscope-test-pglite-'));
   const dataDir = join(root, 'pgdata');
-  cpSync(await pgliteTemplateDir(), dataDir, { recursive: true });
   const server = await startEmbeddedPostgres({ dataDir });
   let disposed = false;
   const dispose = async () => {
@@ -136,15 +105,32 @@ async function embeddedTarget(options: TestDatabasesOptions): Promise<TestDataba
   }
 }
 
+/**
+ * Runs one maintenance statement on its own short-lived connection. A pooled admin connection would sit
+ * idle for the whole test file and can be gone by dispose time; one retry absorbs a transient refusal.
+ */
+async function adminQuery(fields: PgConnectionFields, sql: string, connectTimeoutMs: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const client = new pg.Client({ ...fields, connectionTimeoutMillis: connectTimeoutMs });
+    try {
+      await client.connect();
+      await client.query(sql);
+      return;
+    } catch (error) {
+      if (attempt >= 2) throw error;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+}
+
 async function serverTarget(options: TestDatabasesOptions): Promise<TestDatabase> {
   const adminUrl = options.serverUrl ?? process.env.SGDSCOPE_TEST_PG_URL ?? DEFAULT_TEST_SERVER_URL;
   const adminFields = parseDatabaseUrl(adminUrl);
-  const admin = new pg.Pool({ ...adminFields, max: 1, connectionTimeoutMillis: 3000 });
   const database = `sgdscope_test_${randomBytes(6).toString('hex')}`;
   try {
-    await admin.query(`CREATE DATABASE ${quoteIdent(database)}`);
+    await adminQuery(adminFields, `CREATE DATABASE ${quoteIdent(database)}`, 3000);
   } catch (error) {
-    await admin.end().catch(() => undefined);
     const reason = `PostgreSQL server at ${redactUrl(adminUrl)} unreachable (${(error as Error).message}): postgres target skipped`;
     console.warn(`[sgdscope testDatabases] ${reason}`);
     return {
@@ -162,11 +148,7 @@ async function serverTarget(options: TestDatabasesOptions): Promise<TestDatabase
   const dispose = async () => {
     if (disposed) return;
     disposed = true;
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
-    } finally {
-      await admin.end();
-    }
+    await adminQuery(adminFields, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`, 15000);
   };
   try {
     const migrateMs = await maybeMigrate(url, options);

@@ -1,2 +1,3 @@
 export * from './lock.js';
 export * from './server.js';
+export * from './template.js';

@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
+import { freshClusterTarball } from './template.js';
 
 /** Options for {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -55,7 +56,10 @@ export async function startEmbeddedPostgres(
   }
   let pglite: PGlite | undefined;
   try {
-    pglite = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+    // A new cluster is unpacked from a cached empty one instead of running initdb (see template.ts).
+    const isNew = !dataDir || !existsSync(join(dataDir, 'PG_VERSION'));
+    const loadDataDir = isNew ? await freshClusterTarball() : undefined;
+    pglite = dataDir ? await PGlite.create(dataDir, { loadDataDir }) : await PGlite.create({ loadDataDir });
     const server = new PGLiteSocketServer({
       db: pglite,
       host,
