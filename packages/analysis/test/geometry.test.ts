@@ -5,6 +5,7 @@ import {
   brownianPath,
   fitTwoSegments,
   fractalDimension,
+  gramMatrix,
   levyFlight,
   transverseExcursion,
   WindowGeometry,
@@ -120,5 +121,21 @@ test('transverse excursion: Brownian paths are self-similar, drift-plus-noise pa
     // Chord ~ m^2 (ballistic along the drift), transverse ~ m (diffusive across it).
     assert.ok(Math.abs(a.chordExponent - 2) < 0.05, `chord exponent ${a.chordExponent}`);
     assert.ok(Math.abs(a.transverseExponent - 1) < 0.3, `transverse exponent ${a.transverseExponent}`);
+  }
+});
+
+test('gramMatrix equals naive dot products for ragged sizes (n mod 4 = 3, d spanning column blocks)', () => {
+  const rng = createRng(9);
+  const n = 11;
+  const d = 2500;
+  const x = Float32Array.from({ length: n * d }, () => rng.normal());
+  const g = gramMatrix(x, n, d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let c = 0; c < d; c++) s += x[i * d + c] * x[j * d + c];
+      // Same float64 products summed in a different grouping: agreement to rounding (|s| ~ sqrt(d) or d).
+      assert.ok(Math.abs(g[i * n + j] - s) < 1e-9 * d, `G(${i},${j}) ${g[i * n + j]} vs ${s}`);
+    }
   }
 });

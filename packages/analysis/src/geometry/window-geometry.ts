@@ -103,43 +103,107 @@ export class WindowGeometry {
   }
 }
 
+/** Columns per pass of the Gram kernel: a 4-row tile of float32 stays within L1 while the j rows stream by. */
+const GRAM_COLUMN_BLOCK = 1024;
+
 /**
- * Symmetric Gram matrix G = X X^T of n rows of length d, float64. The inner loop is unrolled by four rows
- * so each loaded element of row i is reused four times (the cost is memory-bound for large d).
+ * Symmetric Gram matrix G = X X^T of n rows of length d, accumulated in float64. Work is tiled 4 rows x 4 rows
+ * (16 dot products share 8 loads per column, against 5 loads for 4 in a row-at-a-time loop) and split into
+ * column blocks so the current rows stay cache-resident; measured 1.2-2x faster than the untiled loop on
+ * 400 x 8000 float32 (noisy, loaded 2-core machine).
  */
 export function gramMatrix(x: Float32Array | Float64Array, n: number, d: number): Float64Array {
   const g = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const oi = i * d;
-    let j = 0;
-    for (; j + 3 <= i; j += 4) {
-      const o0 = j * d;
-      const o1 = o0 + d;
-      const o2 = o1 + d;
-      const o3 = o2 + d;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let c = 0; c < d; c++) {
-        const v = x[oi + c];
-        s0 += v * x[o0 + c];
-        s1 += v * x[o1 + c];
-        s2 += v * x[o2 + c];
-        s3 += v * x[o3 + c];
+  const tiled = n - (n % 4);
+  for (let c0 = 0; c0 < d; c0 += GRAM_COLUMN_BLOCK) {
+    const c1 = Math.min(d, c0 + GRAM_COLUMN_BLOCK);
+    for (let i = 0; i < tiled; i += 4) {
+      const a0 = i * d;
+      const a1 = a0 + d;
+      const a2 = a1 + d;
+      const a3 = a2 + d;
+      // j tiles up to and including the diagonal tile (its upper half is computed too, then overwritten
+      // by the mirror below, which is cheaper than branching in the inner loop).
+      for (let j = 0; j <= i; j += 4) {
+        const b0 = j * d;
+        const b1 = b0 + d;
+        const b2 = b1 + d;
+        const b3 = b2 + d;
+        let s00 = 0;
+        let s01 = 0;
+        let s02 = 0;
+        let s03 = 0;
+        let s10 = 0;
+        let s11 = 0;
+        let s12 = 0;
+        let s13 = 0;
+        let s20 = 0;
+        let s21 = 0;
+        let s22 = 0;
+        let s23 = 0;
+        let s30 = 0;
+        let s31 = 0;
+        let s32 = 0;
+        let s33 = 0;
+        for (let c = c0; c < c1; c++) {
+          const u0 = x[a0 + c];
+          const u1 = x[a1 + c];
+          const u2 = x[a2 + c];
+          const u3 = x[a3 + c];
+          const v0 = x[b0 + c];
+          const v1 = x[b1 + c];
+          const v2 = x[b2 + c];
+          const v3 = x[b3 + c];
+          s00 += u0 * v0;
+          s01 += u0 * v1;
+          s02 += u0 * v2;
+          s03 += u0 * v3;
+          s10 += u1 * v0;
+          s11 += u1 * v1;
+          s12 += u1 * v2;
+          s13 += u1 * v3;
+          s20 += u2 * v0;
+          s21 += u2 * v1;
+          s22 += u2 * v2;
+          s23 += u2 * v3;
+          s30 += u3 * v0;
+          s31 += u3 * v1;
+          s32 += u3 * v2;
+          s33 += u3 * v3;
+        }
+        const r0 = i * n + j;
+        const r1 = r0 + n;
+        const r2 = r1 + n;
+        const r3 = r2 + n;
+        g[r0] += s00;
+        g[r0 + 1] += s01;
+        g[r0 + 2] += s02;
+        g[r0 + 3] += s03;
+        g[r1] += s10;
+        g[r1 + 1] += s11;
+        g[r1 + 2] += s12;
+        g[r1 + 3] += s13;
+        g[r2] += s20;
+        g[r2 + 1] += s21;
+        g[r2 + 2] += s22;
+        g[r2 + 3] += s23;
+        g[r3] += s30;
+        g[r3 + 1] += s31;
+        g[r3 + 2] += s32;
+        g[r3 + 3] += s33;
       }
-      g[i * n + j] = s0;
-      g[i * n + j + 1] = s1;
-      g[i * n + j + 2] = s2;
-      g[i * n + j + 3] = s3;
     }
-    for (; j <= i; j++) {
-      const oj = j * d;
-      let s = 0;
-      for (let c = 0; c < d; c++) s += x[oi + c] * x[oj + c];
-      g[i * n + j] = s;
+    // The last n mod 4 rows, against every row up to themselves.
+    for (let i = tiled; i < n; i++) {
+      const a = i * d;
+      for (let j = 0; j <= i; j++) {
+        const b = j * d;
+        let s = 0;
+        for (let c = c0; c < c1; c++) s += x[a + c] * x[b + c];
+        g[i * n + j] += s;
+      }
     }
-    for (let k = 0; k < i; k++) g[k * n + i] = g[i * n + k];
   }
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) g[j * n + i] = g[i * n + j];
   return g;
 }
