@@ -16,7 +16,7 @@ const exponential = (rng: Rng, rate: number): number => -Math.log(1 - rng.next()
 const draws = (rng: Rng, n: number, rate: number): number[] =>
   Array.from({ length: n }, () => exponential(rng, rate));
 
-test('exact chi-square CI covers the true rate in >= 90% of 200 repetitions (n=100, nominal 95%)', () => {
+test('exact chi-square CI covers the true rate in >= 90% of 200 repetitions (n=100, nominal 95%)', (t) => {
   const rng = createRng(2024);
   const gamma = 0.02;
   let exact = 0;
@@ -27,6 +27,7 @@ test('exact chi-square CI covers the true rate in >= 90% of 200 repetitions (n=1
     if (r.rateCI.lower <= gamma && gamma <= r.rateCI.upper) exact++;
     if (r.normalCI.lower <= gamma && gamma <= r.normalCI.upper) normal++;
   }
+  t.diagnostic(`exact ${exact}/200, normal approximation ${normal}/200`);
   // Calibrated 95%: 190 ± 3.1 covered; 180 is > 3 SD below.
   assert.ok(exact >= 180, `exact coverage ${exact}/200`);
   // The seed's normal interval is close to nominal at n = 100 as well.
@@ -49,7 +50,7 @@ test('(n−1)/Σt is unbiased where the MLE n/Σt is biased by n/(n−1) (n=10, 
   assert.ok(Math.abs(mle - (gamma * 10) / 9) < 0.045, `mean n/Σt = ${mle} vs ${(gamma * 10) / 9}`);
 });
 
-test('censored-exponential MLE: CI coverage >= 90% over 200 repetitions with ~30% of runs censored', () => {
+test('censored-exponential MLE: CI coverage >= 90% over 200 repetitions with ~30% of runs censored', (tc) => {
   const rng = createRng(99);
   const gamma = 0.01;
   const budget = -Math.log(0.3) / gamma; // P(T > budget) = 0.3
@@ -63,6 +64,7 @@ test('censored-exponential MLE: CI coverage >= 90% over 200 repetitions with ~30
     censoredRuns += r.censored;
     if (r.rateCI.lower <= gamma && gamma <= r.rateCI.upper) covered++;
   }
+  tc.diagnostic(`censored ${covered}/200 covered, censored fraction ${censoredRuns / 20000}`);
   assert.ok(Math.abs(censoredRuns / 20000 - 0.3) < 0.02, `censored fraction ${censoredRuns / 20000}`);
   assert.ok(covered >= 180, `censored coverage ${covered}/200`);
 });
@@ -93,7 +95,7 @@ test('the rate from a single exact sample lies in its own CI, and the seed (n−
   assert.ok(Math.abs(r.meanTime - sum / 100) < 1e-12);
 });
 
-test('WLS recovers a known law −log γ = 2 + 0.5 B, slope CI covers 0.5 in >= 85% of 100 repetitions', () => {
+test('WLS recovers a known law −log γ = 2 + 0.5 B, slope CI covers 0.5 in >= 85% of 100 repetitions', (t) => {
   const rng = createRng(11);
   const a = 2;
   const b = 0.5;
@@ -111,6 +113,7 @@ test('WLS recovers a known law −log γ = 2 + 0.5 B, slope CI covers 0.5 in >= 
     // Each −log γ has SD 0.1 (n=100): the slope SD over 6 points is ≈ 0.1/√17.5 = 0.024; 6 SD = 0.15.
     assert.ok(Math.abs(fit.slope - b) < 0.15, `slope ${fit.slope}`);
   }
+  t.diagnostic(`slope CI coverage ${covered}/100, min Pearson r ${minR}`);
   assert.ok(covered >= 85, `slope CI coverage ${covered}/100`);
   assert.ok(minR > 0.98, `Pearson r min ${minR}`);
 });

@@ -13,5 +13,4 @@ export * from './mcculloch.js';
 export * from './mle.js';
 export * from './mohammadi.js';
 export * from './params.js';
-export * from './quantiles.js';
 export * from './vuong.js';
