@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  analyzeWindow,
   crossoverWalk,
   fitMsdPowerLaw,
   logDerivative,
@@ -70,4 +71,19 @@ test('fits reject non-positive MSD, non-integer lag grids and empty ranges', () 
   assert.throws(() => scanCrossover(tau, ok, { threshold: 0 }), AnalysisInputError);
   assert.throws(() => logDerivative(tau, ok, 0), AnalysisInputError);
   assert.deepEqual(logDerivative(tau, ok, 12), { tau: [], value: [] });
+});
+
+test('window results survive a JSON round trip unchanged (CLI and GraphQL serialise them)', () => {
+  const r = analyzeWindow(crossoverWalk(createRng(5), 300, 4), { windowSize: 300 });
+  assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
+  assert.ok(Array.isArray(r.msd.value) && Array.isArray(r.beta.tau) && Array.isArray(r.msdPerParameter));
+  // Reusing the cached calculator across window sizes and conventions gives fresh-calculator results.
+  const a = analyzeWindow(crossoverWalk(createRng(6), 600, 3), { windowSize: 300, convention: 'eq3' });
+  const b = analyzeWindow(crossoverWalk(createRng(6), 600, 3), { windowSize: 600 });
+  assert.equal(a.msd.tau.length, 300);
+  assert.equal(b.msd.tau.length, 599);
+  assert.deepEqual(
+    analyzeWindow(crossoverWalk(createRng(6), 600, 3), { windowSize: 300, convention: 'eq3' }),
+    a,
+  );
 });

@@ -140,7 +140,23 @@ function describeWindow(
  */
 export function analyzeWindow(window: RowBlock, options: DiffusionOptions = {}, tw = 0): WindowDiffusion {
   const resolved = resolve(options);
-  return describeWindow(new MsdCalculator(resolved.windowSize, resolved.convention), window, tw, resolved);
+  return describeWindow(calculatorFor(resolved), window, tw, resolved);
+}
+
+/**
+ * Callers that loop analyzeWindow over a stream (the CLI does) reuse one calculator and its FFT
+ * scratch instead of allocating them per window. Safe because compute() is synchronous.
+ */
+let lastCalculator: MsdCalculator | null = null;
+function calculatorFor(options: ResolvedOptions): MsdCalculator {
+  if (
+    lastCalculator === null ||
+    lastCalculator.windowSize !== options.windowSize ||
+    lastCalculator.convention !== options.convention
+  ) {
+    lastCalculator = new MsdCalculator(options.windowSize, options.convention);
+  }
+  return lastCalculator;
 }
 
 /**
