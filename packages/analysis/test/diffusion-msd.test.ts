@@ -102,6 +102,12 @@ test('MSD rejects windows of the wrong length and windows without motion', () =>
     () => timeAveragedMsd({ rows: 5, d: 3, data: new Float64Array(15).fill(2) }),
     (e: unknown) => e instanceof AnalysisInputError && /no displacement/.test(e.message),
   );
+  const nan = brownianWalk(createRng(2), 10, 3);
+  (nan.data as Float64Array)[17] = Number.NaN;
+  assert.throws(
+    () => timeAveragedMsd(nan),
+    (e: unknown) => e instanceof AnalysisInputError && /NaN or infinite/.test(e.message),
+  );
   assert.throws(() => new MsdCalculator(1), AnalysisInputError);
   assert.throws(() => eq3Msd(brownianWalk(createRng(1), 7, 2)), AnalysisInputError);
 });

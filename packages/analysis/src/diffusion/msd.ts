@@ -204,6 +204,10 @@ export class MsdCalculator {
     const rowNorms = this.rowNorms;
     prefix[0] = 0;
     for (let i = 0; i < this.span; i++) prefix[i + 1] = prefix[i] + rowNorms[i];
+    if (!Number.isFinite(prefix[this.span])) {
+      // streamWindows rejects such rows with their index; this guards direct callers.
+      throw new AnalysisInputError('window contains NaN or infinite values: MSD needs finite weights');
+    }
     if (prefix[this.span] === 0) {
       throw new AnalysisInputError(
         'window has no displacement (all rows identical): MSD is zero at every lag',
