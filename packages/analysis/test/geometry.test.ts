@@ -139,3 +139,27 @@ test('gramMatrix equals naive dot products for ragged sizes (n mod 4 = 3, d span
     }
   }
 });
+
+// SLOW (SGDSCOPE_SLOW=1): 20 seeds of 2000-step Lévy flights per index. Measured means (SD of one window):
+// a = 1.2 -> 1.32 (0.15), 1.5 -> 1.53 (0.17), 1.8 -> 1.76 (0.18); the mean of 20 has SE <= 0.04. a = 1.2 sits
+// ~0.12 high (at a -> 1 the contour itself is heavy-tailed, so finite windows converge slowly), hence 0.2 there
+// and 0.12 (3 SE) elsewhere. The arithmetic variant stays at ~2.0-2.05 for every a.
+test('SLOW: Levy flights a = 1.2, 1.5, 1.8: log-averaged Df tracks a, arithmetic Df does not', {
+  skip: process.env.SGDSCOPE_SLOW !== '1',
+}, () => {
+  for (const [a, tolerance] of [
+    [1.2, 0.2],
+    [1.5, 0.12],
+    [1.8, 0.12],
+  ]) {
+    const logDf: number[] = [];
+    const arithDf: number[] = [];
+    for (let s = 1; s <= 20; s++) {
+      const r = fractalDimension(levyFlight({ steps: 2000, d: 3, seed: 1000 + s, alpha: a }));
+      logDf.push(r.Df);
+      arithDf.push(r.arithmetic.Df);
+    }
+    assert.ok(Math.abs(mean(logDf) - a) < tolerance, `a=${a}: Df ${mean(logDf)}`);
+    assert.ok(Math.abs(mean(arithDf) - 2) < 0.15, `a=${a}: arithmetic Df ${mean(arithDf)}`);
+  }
+});
