@@ -47,14 +47,13 @@ export class LocalBlobStore implements BlobStore {
     const handle = await open(tempPath, 'wx');
     try {
       const parts: AsyncIterable<Uint8Array> | Iterable<Uint8Array> =
-        source instanceof Uint8Array ? [source] : source;
+        source instanceof Uint8Array ? slices(source, PIPELINE_SLICE) : source;
       for await (const part of parts) {
+        // The write runs on libuv's thread pool while this thread hashes the same bytes, so hashing
+        // (~300 MB/s on the dev machines) overlaps the write instead of adding to it.
+        const writing = writeFully(handle, part);
         hash.update(part);
-        let offset = 0;
-        while (offset < part.byteLength) {
-          const { bytesWritten } = await handle.write(part, offset, part.byteLength - offset);
-          offset += bytesWritten;
-        }
+        await writing;
         byteLength += part.byteLength;
       }
       await handle.sync();
@@ -155,6 +154,23 @@ export class LocalBlobStore implements BlobStore {
         if (info) yield { key: name(absolute), byteLength: info.size, modifiedAt: info.mtime };
       }
     }
+  }
+}
+
+/** Slice size for overlapping hashing with writing; large enough that per-call overhead is negligible. */
+const PIPELINE_SLICE = 1 << 20;
+
+function* slices(bytes: Uint8Array, size: number): Iterable<Uint8Array> {
+  for (let at = 0; at < bytes.byteLength; at += size)
+    yield bytes.subarray(at, Math.min(at + size, bytes.byteLength));
+  if (bytes.byteLength === 0) yield bytes;
+}
+
+async function writeFully(handle: Awaited<ReturnType<typeof open>>, part: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < part.byteLength) {
+    const { bytesWritten } = await handle.write(part, offset, part.byteLength - offset);
+    offset += bytesWritten;
   }
 }
 

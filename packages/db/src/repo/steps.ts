@@ -107,19 +107,26 @@ function validateBatch(
   return { names, length };
 }
 
-/** Chunks of one series that could overlap steps [from, to]: a chunk never spans more than SERIES_CHUNK_STEPS. */
+/**
+ * Stored chunks of the named series that could overlap steps [from, to], grouped by name, in one
+ * query: a chunk never spans more than SERIES_CHUNK_STEPS, so only those starting after
+ * from - SERIES_CHUNK_STEPS can reach `from` (including the one ending right before it).
+ */
 async function chunksNear(
   tx: Tx,
   runId: string,
-  name: string,
+  names: string[],
   from: number,
   to: number,
-): Promise<ChunkRow[]> {
-  return tx.stepSeriesChunk.findMany({
-    where: { runId, name, fromStep: { gt: from - SERIES_CHUNK_STEPS - 1, lte: to } },
+): Promise<Map<string, ChunkRow[]>> {
+  const rows = await tx.stepSeriesChunk.findMany({
+    where: { runId, name: { in: names }, fromStep: { gt: from - SERIES_CHUNK_STEPS - 1, lte: to } },
     orderBy: { fromStep: 'asc' },
-    select: { id: true, fromStep: true, count: true, dtype: true, data: true },
+    select: { id: true, name: true, fromStep: true, count: true, dtype: true, data: true },
   });
+  const byName = new Map<string, ChunkRow[]>(names.map((name) => [name, []]));
+  for (const row of rows) byName.get(row.name)?.push(row);
+  return byName;
 }
 
 type SeriesDecision =
@@ -169,32 +176,47 @@ function decide(
   return { kind: 'write', values: quantizeToDtype(values, dtype), extend, dtype };
 }
 
-async function writeSeries(
-  tx: Tx,
+/** All row changes of one batch, gathered so each kind is one SQL statement. */
+interface WritePlan {
+  readonly extended: { id: bigint; count: number; data: Uint8Array }[];
+  readonly created: {
+    runId: string;
+    name: string;
+    fromStep: number;
+    count: number;
+    dtype: SeriesDtype;
+    data: Uint8Array<ArrayBuffer>;
+  }[];
+  readonly summaries: {
+    name: string;
+    scheme: SummaryScheme;
+    resolution: number;
+    steps: number;
+    payload: Uint8Array;
+  }[];
+}
+
+/** Splits new values into the extension of the previous chunk (up to SERIES_CHUNK_STEPS) and new chunks. */
+function planChunks(
+  plan: WritePlan,
   runId: string,
   name: string,
   from: number,
   decision: Extract<SeriesDecision, { kind: 'write' }>,
-): Promise<void> {
+): void {
   const { values, extend, dtype } = decision;
   let offset = 0;
   if (extend) {
-    const room = SERIES_CHUNK_STEPS - extend.count;
-    const take = Math.min(room, values.length);
-    const old = decodeSeriesValues(extend.data, dtype);
+    const take = Math.min(SERIES_CHUNK_STEPS - extend.count, values.length);
     const merged = new Float64Array(extend.count + take);
-    merged.set(old);
+    merged.set(decodeSeriesValues(extend.data, dtype));
     merged.set(values.subarray(0, take), extend.count);
-    await tx.stepSeriesChunk.update({
-      where: { id: extend.id },
-      data: { count: merged.length, data: encodeSeriesValues(merged, dtype) },
-    });
+    plan.extended.push({ id: extend.id, count: merged.length, data: encodeSeriesValues(merged, dtype) });
     offset = take;
   }
-  const rows = [];
   for (; offset < values.length; offset += SERIES_CHUNK_STEPS) {
     const part = values.subarray(offset, offset + SERIES_CHUNK_STEPS);
-    rows.push({
+    plan.created.push({
       runId,
       name,
       fromStep: from + offset,
@@ -203,30 +225,65 @@ async function writeSeries(
       data: encodeSeriesValues(part, dtype),
     });
   }
-  if (rows.length > 0) await tx.stepSeriesChunk.createMany({ data: rows });
-  await updateSummaries(tx, runId, name, from, values);
 }
 
-async function updateSummaries(
+/** Folds the new values into every stored summary of each written series (read in one query). */
+async function planSummaries(
   tx: Tx,
+  plan: WritePlan,
   runId: string,
-  name: string,
   from: number,
-  values: Float64Array,
+  written: Map<string, Float64Array>,
 ): Promise<void> {
-  const existing = await tx.seriesSummary.findMany({ where: { runId, name } });
-  for (const { scheme, resolution } of STORED_SUMMARIES) {
-    const row = existing.find((r) => r.scheme === scheme && r.buckets === resolution);
-    const before: SeriesSummaryData = row
-      ? { scheme, resolution, steps: row.steps, buckets: decodeSummaryPayload(row.payload) }
-      : emptySummary(scheme, resolution);
-    const after = appendToSummary(before, from, values);
-    const payload = encodeSummaryPayload(after.buckets);
-    if (row) await tx.seriesSummary.update({ where: { id: row.id }, data: { steps: after.steps, payload } });
-    else
-      await tx.seriesSummary.create({
-        data: { runId, name, scheme, buckets: resolution, steps: after.steps, payload },
+  const existing = await tx.seriesSummary.findMany({ where: { runId, name: { in: [...written.keys()] } } });
+  for (const [name, values] of written) {
+    for (const { scheme, resolution } of STORED_SUMMARIES) {
+      const row = existing.find((r) => r.name === name && r.scheme === scheme && r.buckets === resolution);
+      const before: SeriesSummaryData = row
+        ? { scheme, resolution, steps: row.steps, buckets: decodeSummaryPayload(row.payload) }
+        : emptySummary(scheme, resolution);
+      const after = appendToSummary(before, from, values);
+      plan.summaries.push({
+        name,
+        scheme,
+        resolution,
+        steps: after.steps,
+        payload: encodeSummaryPayload(after.buckets),
       });
+    }
+  }
+}
+
+/** Applies a plan with three statements at most: update extended chunks, insert new ones, upsert summaries. */
+async function applyPlan(tx: Tx, runId: string, plan: WritePlan): Promise<void> {
+  if (plan.extended.length > 0) {
+    const params: unknown[] = [];
+    const tuples = plan.extended.map((e) => {
+      params.push(e.id, e.count, e.data);
+      const n = params.length;
+      return `($${n - 2}::bigint, $${n - 1}::int, $${n}::bytea)`;
+    });
+    await tx.$executeRawUnsafe(
+      `UPDATE "StepSeriesChunk" AS c SET "count" = v.count, "data" = v.data
+       FROM (VALUES ${tuples.join(', ')}) AS v(id, count, data) WHERE c."id" = v.id`,
+      ...params,
+    );
+  }
+  if (plan.created.length > 0) await tx.stepSeriesChunk.createMany({ data: plan.created });
+  if (plan.summaries.length > 0) {
+    const params: unknown[] = [runId];
+    const tuples = plan.summaries.map((s) => {
+      params.push(s.name, s.scheme, s.resolution, s.steps, s.payload);
+      const n = params.length;
+      return `($1::uuid, $${n - 4}, $${n - 3}, $${n - 2}::int, $${n - 1}::int, $${n}::bytea, CURRENT_TIMESTAMP)`;
+    });
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "SeriesSummary" ("runId", "name", "scheme", "buckets", "steps", "payload", "updatedAt")
+       VALUES ${tuples.join(', ')}
+       ON CONFLICT ("runId", "name", "scheme", "buckets")
+       DO UPDATE SET "steps" = EXCLUDED."steps", "payload" = EXCLUDED."payload", "updatedAt" = EXCLUDED."updatedAt"`,
+      ...params,
+    );
   }
 }
 
@@ -253,22 +310,27 @@ export async function appendSteps(
     const written: string[] = [];
     const unchanged: string[] = [];
     const nonFinite: Record<string, number> = {};
-    const decisions = new Map<string, SeriesDecision>();
     // Decide for every series before writing any, so a conflict in one leaves the batch unwritten.
-    for (const name of names) {
-      const near = await chunksNear(tx, runId, name, from, to);
-      decisions.set(name, decide(name, from, batch.series[name], near, dtype));
-    }
-    for (const name of names) {
-      const decision = decisions.get(name)!;
+    const near = await chunksNear(tx, runId, names, from, to);
+    const decisions = names.map(
+      (name) => [name, decide(name, from, batch.series[name], near.get(name) ?? [], dtype)] as const,
+    );
+    const plan: WritePlan = { extended: [], created: [], summaries: [] };
+    const writtenValues = new Map<string, Float64Array>();
+    for (const [name, decision] of decisions) {
       if (decision.kind === 'unchanged') {
         unchanged.push(name);
         continue;
       }
-      await writeSeries(tx, runId, name, from, decision);
+      planChunks(plan, runId, name, from, decision);
+      writtenValues.set(name, decision.values);
       written.push(name);
       const flagged = countNonFinite(decision.values);
       if (flagged > 0) nonFinite[name] = flagged;
+    }
+    if (writtenValues.size > 0) {
+      await planSummaries(tx, plan, runId, from, writtenValues);
+      await applyPlan(tx, runId, plan);
     }
     let lastStep = run.lastStep;
     if (written.length > 0 && to > lastStep) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../blob/local.js';
 import { float16ToFloat32, isFloat16NonFinite } from '../series/float16.js';
 import { lockRun, type RepoDeps, TX_OPTIONS, type Tx } from './context.js';
@@ -106,9 +107,12 @@ function chunkBytes(data: Float32Array | Uint16Array): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
-/** Blob key: content-addressed per seq, so a conflicting retry can never overwrite a committed blob. */
-export function trajectoryBlobKey(runId: string, seq: number, checksum: string): string {
-  return `runs/${runId}/trajectory/${String(seq).padStart(8, '0')}-${checksum.slice(0, 16)}.bin`;
+/**
+ * Blob key of one write attempt: seq plus a random nonce, so an attempt never overwrites the blob of
+ * a committed chunk (a conflicting retry of the same seq writes its own file and is then rejected).
+ */
+export function trajectoryBlobKey(runId: string, seq: number, nonce: string): string {
+  return `runs/${runId}/trajectory/${String(seq).padStart(8, '0')}-${nonce}.bin`;
 }
 
 interface StoredChunkMeta {
@@ -131,11 +135,12 @@ async function checkAgainstStored(
   tx: Tx,
   runId: string,
   chunk: TrajectoryChunkInput,
-  checksum: string,
+  checksum: string | undefined,
 ): Promise<StoredChunkMeta | undefined> {
   const twin = await tx.trajectoryChunk.findUnique({ where: { runId_seq: { runId, seq: chunk.seq } } });
   if (twin) {
     const same =
+      checksum !== undefined &&
       twin.fromStep === chunk.fromStep &&
       twin.rows === chunk.rows &&
       twin.d === chunk.d &&
@@ -183,22 +188,35 @@ export async function writeTrajectoryChunk(
   assertUuid(runId, 'runId');
   validateChunk(chunk);
   const bytes = chunkBytes(chunk.data);
-  const checksum = sha256Hex(bytes);
   const run = await deps.prisma.run.findUnique({ where: { id: runId }, select: { id: true } });
   if (!run) throw new NotFoundError(`run ${runId} not found`);
-  const twin = await checkAgainstStored(deps.prisma, runId, chunk, checksum);
-  if (twin)
-    return { seq: twin.seq, blobKey: twin.blobKey, byteLength: twin.byteLength, checksum, created: false };
+  // Hash up front only when the seq is already stored (a retry to compare); otherwise the blob
+  // store's SHA-256, computed while writing, is the checksum: one pass over the bytes, not two.
+  if ((await deps.prisma.trajectoryChunk.count({ where: { runId, seq: chunk.seq } })) > 0) {
+    const expected = sha256Hex(bytes);
+    const twin = await checkAgainstStored(deps.prisma, runId, chunk, expected);
+    if (twin)
+      return {
+        seq: twin.seq,
+        blobKey: twin.blobKey,
+        byteLength: twin.byteLength,
+        checksum: expected,
+        created: false,
+      };
+  } else {
+    await checkAgainstStored(deps.prisma, runId, chunk, undefined);
+  }
 
-  const blobKey = trajectoryBlobKey(runId, chunk.seq, checksum);
+  const blobKey = trajectoryBlobKey(runId, chunk.seq, randomBytes(8).toString('hex'));
   const written = await deps.blobs.put(blobKey, bytes);
-  if (written.checksum !== checksum || written.byteLength !== bytes.byteLength) {
+  const checksum = written.checksum;
+  if (written.byteLength !== bytes.byteLength) {
     await deps.blobs.delete(blobKey);
-    throw new IntegrityError(`blob ${blobKey} was written as ${written.checksum}, expected ${checksum}`);
+    throw new IntegrityError(`blob ${blobKey} has ${written.byteLength} bytes, expected ${bytes.byteLength}`);
   }
   await hooks.afterBlobWrite?.();
   try {
-    return await deps.prisma.$transaction(async (tx) => {
+    const result = await deps.prisma.$transaction(async (tx) => {
       await lockRun(tx, runId);
       const raced = await checkAgainstStored(tx, runId, chunk, checksum);
       if (raced)
@@ -227,15 +245,12 @@ export async function writeTrajectoryChunk(
       await hooks.beforeCommit?.();
       return { seq: chunk.seq, blobKey, byteLength: bytes.byteLength, checksum, created: true };
     }, TX_OPTIONS);
+    // An identical chunk committed by a concurrent writer won: this attempt's blob is unreferenced.
+    if (!result.created) await deps.blobs.delete(blobKey);
+    return result;
   } catch (error) {
-    // A rejected (not crashed) write removes its blob unless a committed row uses the same key.
-    if (error instanceof ConflictError) {
-      const used = await deps.prisma.trajectoryChunk.findFirst({
-        where: { runId, blobKey },
-        select: { id: true },
-      });
-      if (!used) await deps.blobs.delete(blobKey);
-    }
+    // A rejected (not crashed) write removes its own blob; its key is unique to this attempt.
+    if (error instanceof ConflictError) await deps.blobs.delete(blobKey);
     throw error;
   }
 }
