@@ -98,6 +98,7 @@ test('two-segment fit recovers a known break and slopes; Df reports a crossover 
   const r = fractalDimension({ rows: n, d: 2, data } satisfies RowChunk);
   assert.ok(r.crossover !== null && r.crossover > 5 && r.crossover < 200, `crossover ${r.crossover}`);
   assert.ok((r.lambdaShort ?? 0) > 1.6 && (r.lambdaLong ?? 9) < 1.5, `${r.lambdaShort} / ${r.lambdaLong}`);
+  assert.ok(r.crossoverSseRatio !== null && r.crossoverSseRatio > 0 && r.crossoverSseRatio <= 1);
 });
 
 test('transverse excursion: Brownian paths are self-similar, drift-plus-noise paths self-affine', () => {

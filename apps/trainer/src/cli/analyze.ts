@@ -89,6 +89,7 @@ interface FractalSummary {
   readonly crossover: number | null;
   readonly lambdaShort: number | null;
   readonly lambdaLong: number | null;
+  readonly crossoverSseRatio: number | null;
   readonly DfArithmetic: number;
   /** Transverse-excursion test (seed 000, "self-affine rather than self-similar"); null if the window is too short. */
   readonly excursion: {
@@ -285,6 +286,7 @@ function describeWindow(
       crossover: df.crossover,
       lambdaShort: df.lambdaShort,
       lambdaLong: df.lambdaLong,
+      crossoverSseRatio: df.crossoverSseRatio,
       DfArithmetic: df.arithmetic.Df,
       excursion: excursion
         ? {

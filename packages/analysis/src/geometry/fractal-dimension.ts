@@ -36,6 +36,13 @@ export interface FractalDimensionResult {
   readonly lambdaShort: number | null;
   readonly lambdaLong: number | null;
   /**
+   * Residual sum of squares of the two-segment fit over that of one line (null without a crossover fit). The
+   * scan always returns some breakpoint, so this says how much the break explains. It is descriptive, not a
+   * test: 1000-step Brownian windows, which have no crossover, gave 0.03-0.66 over 6 seeds (bins at long lags
+   * are noisy and lag-1 pairs have r = s exactly), so compare against a reference path of the same length.
+   */
+  readonly crossoverSseRatio: number | null;
+  /**
    * The arithmetic-mean variant, ln(mean Delta r^2) against ln(mean Delta s), kept for comparison: one huge
    * jump enters every pair that spans it, so for heavy-tailed steps this is biased towards Df = 2.
    */
@@ -97,8 +104,10 @@ export function fractalDimensionFromPairs(
   let crossover: number | null = null;
   let lambdaShort: number | null = null;
   let lambdaLong: number | null = null;
+  let crossoverSseRatio: number | null = null;
   if (lx.length >= 2 * minSeg) {
     const two = fitTwoSegments(lx, ly, minSeg);
+    crossoverSseRatio = two.sseSingleLine > 0 ? two.sse / two.sseSingleLine : 1;
     crossover = Math.exp(two.breakpoint);
     lambdaShort = two.slopeLeft;
     lambdaLong = two.slopeRight;
@@ -112,6 +121,7 @@ export function fractalDimensionFromPairs(
     crossover,
     lambdaShort,
     lambdaLong,
+    crossoverSseRatio,
     arithmetic: { lambda: arithmetic.slope, Df: 2 / arithmetic.slope },
     curve: { x: lx.map(Math.exp), y: ly.map(Math.exp) },
     pairs,
