@@ -65,6 +65,11 @@ export function formatApiError(formatted: GraphQLFormattedError, error: unknown)
   ) {
     code = existing;
   }
+  // A code-less GraphQLError wrapping nothing comes from graphql-js itself (variable or literal
+  // coercion, e.g. Infinity for a Float): the client's input is at fault, not the server.
+  if (code === 'INTERNAL_SERVER_ERROR' && original instanceof GraphQLError && !original.originalError) {
+    code = 'BAD_USER_INPUT';
+  }
   if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED') {
     return { message: formatted.message, locations: formatted.locations, extensions: { code } };
   }

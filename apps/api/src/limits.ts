@@ -9,10 +9,14 @@ import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import depthLimit from 'graphql-depth-limit';
 import { type ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
-/** Deepest selection nesting accepted. */
-export const MAX_QUERY_DEPTH = 10;
+/**
+ * Deepest selection nesting accepted. Legitimate queries of this schema nest at most 6 deep
+ * (runs > edges > node > analyses > curves > x); cycles such as run > analyses > run > ... are what
+ * this cuts off. Introspection fields (__schema) are exempt so standard tooling keeps working.
+ */
+export const MAX_QUERY_DEPTH = 8;
 /** Highest estimated cost accepted. */
-export const MAX_QUERY_COST = 50_000;
+export const MAX_QUERY_COST = 20_000;
 
 /** Validation rules to install in Apollo. */
 export function depthRule(max = MAX_QUERY_DEPTH): ValidationRule {

@@ -68,6 +68,11 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
 
 /** Map any thrown value to an HTTP error response (no stack traces leave the server). */
 export function sendThrown(res: ServerResponse, err: unknown): void {
+  // The client went away mid-request (dropped upload): nothing to answer, nothing was stored.
+  if ((err as { code?: unknown } | null)?.code === 'ECONNRESET') {
+    res.destroy();
+    return;
+  }
   if (err instanceof PayloadTooLargeError) {
     sendError(res, 413, 'PAYLOAD_TOO_LARGE', err.message);
     return;

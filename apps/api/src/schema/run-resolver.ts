@@ -129,6 +129,13 @@ export class RunResolver {
 
 @Resolver(() => AnalysisResult)
 export class AnalysisResultResolver {
+  @FieldResolver(() => Run, {
+    description: 'The run this result belongs to (readable: the result was reached through it).',
+  })
+  async run(@Root() result: AnalysisResult, @Ctx() ctx: ApiContext): Promise<Run> {
+    return toGqlRun(await authorizedRun(ctx, result.runId, 'VIEWER'));
+  }
+
   @FieldResolver(() => [AnalysisCurve], {
     description: 'Curves of this result (optionally only some names).',
   })

@@ -4,13 +4,10 @@
  * get UNAUTHENTICATED or FORBIDDEN and nothing is written; callers at or above it are not refused.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { createRun } from '@sgdscope/db/repo/runs';
-import { databaseTargets, errorCode, openTestEnv, type TestEnv } from './support/env.js';
-import { type Seed, seed } from './support/seed.js';
-
-const targets = await databaseTargets();
-after(() => Promise.all(targets.map((t) => t.dispose())));
+import { errorCode, type TestEnv } from '../support/env.js';
+import { type Seed } from '../support/seed.js';
 
 type Who = 'anonymous' | 'outsider' | 'viewer' | 'editor' | 'admin';
 const LADDER: Who[] = ['viewer', 'editor', 'admin'];
@@ -142,15 +139,14 @@ const OPERATIONS: Operation[] = [
   },
 ];
 
-for (const target of targets) {
-  describe(`authorization on ${target.name}`, { skip: target.skip }, () => {
+/** Register the suite; `fixture` yields the shared server and seed once `before` hooks ran. */
+export function authzSuite(fixture: () => { env: TestEnv; s: Seed }): void {
+  describe('authorization', () => {
     let env: TestEnv;
     let s: Seed;
-    before(async () => {
-      env = await openTestEnv(target);
-      s = await seed(env.repo);
+    before(() => {
+      ({ env, s } = fixture());
     });
-    after(() => env?.close());
 
     const keyOf = (who: Who) => (who === 'anonymous' ? null : s.keys[who]);
 

@@ -5,14 +5,11 @@
  * replicates), and the N+1 guard (SQL statements per page are constant in the page size).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { studentTQuantile } from '@sgdscope/analysis/special';
 import pg from 'pg';
-import { databaseTargets, errorCode, openTestEnv, type TestEnv } from './support/env.js';
-import { BATCH_SIZES, MOMENTA, REPLICATES, type Seed, seed } from './support/seed.js';
-
-const targets = await databaseTargets();
-after(() => Promise.all(targets.map((t) => t.dispose())));
+import { errorCode, type TestEnv } from '../support/env.js';
+import { BATCH_SIZES, MOMENTA, REPLICATES, type Seed } from '../support/seed.js';
 
 interface RunNode {
   id: string;
@@ -33,15 +30,14 @@ const RUNS = `query($p: ID!, $f: RunFilterInput, $o: [RunOrderInput!], $first: I
   }
 }`;
 
-for (const target of targets) {
-  describe(`read API on ${target.name}`, { skip: target.skip }, () => {
+/** Register the suite; `fixture` yields the shared server and seed once `before` hooks ran. */
+export function querySuite(fixture: () => { env: TestEnv; s: Seed }): void {
+  describe('read API', () => {
     let env: TestEnv;
     let s: Seed;
-    before(async () => {
-      env = await openTestEnv(target);
-      s = await seed(env.repo);
+    before(() => {
+      ({ env, s } = fixture());
     });
-    after(() => env?.close());
 
     const runsQuery = async (variables: Record<string, unknown>) => {
       const res = await env.gql<RunsData>(RUNS, { p: s.projectA, first: 50, ...variables }, s.keys.viewer);
