@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +93,52 @@ describe('embedded PGlite server', () => {
     try {
       const holder = JSON.parse(readFileSync(lockPathFor(dataDir), 'utf8')) as { pid: number };
       assert.equal(holder.pid, process.pid);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('crash behaviour', () => {
+  test('rows committed before the serving process is SIGKILLed are there after a restart', async () => {
+    const dataDir = join(root, 'killed');
+    const modules = ['../src/embedded/server.ts', '../src/migrate/connection.ts'].map((m) =>
+      JSON.stringify(fileURLToPath(new URL(m, import.meta.url))),
+    );
+    const script = `import { startEmbeddedPostgres } from ${modules[0]};
+      import { parseDatabaseUrl } from ${modules[1]};
+      import pg from 'pg';
+      const server = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} });
+      const client = new pg.Client(parseDatabaseUrl(server.url));
+      await client.connect();
+      await client.query('CREATE TABLE durable (id int PRIMARY KEY)');
+      for (let i = 0; i < 50; i++) await client.query('INSERT INTO durable VALUES ($1)', [i]);
+      console.log('committed');
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        if (d.toString().includes('committed')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`child exited early (${code}): ${stderr}`)));
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    // The dead process's lock is stale and is taken over; PGlite recovers from its WAL.
+    const server = await startEmbeddedPostgres({ dataDir });
+    try {
+      const pool = new pg.Pool(parseDatabaseUrl(server.url));
+      const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM durable');
+      await pool.end();
+      assert.equal(Number(rows[0]!.n), 50);
     } finally {
       await server.stop();
     }
