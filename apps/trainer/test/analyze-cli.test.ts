@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, test } from 'node:test';
@@ -28,6 +28,8 @@ function run(...args: string[]): { status: number | null; stdout: string; stderr
 function runJson(...args: string[]): Record<string, unknown> {
   const r = run(...args, '--json');
   assert.equal(r.status, 0, `exit ${r.status}: ${r.stderr}`);
+  // No progress bar or chatter when stderr is not a terminal.
+  assert.equal(r.stderr, '');
   return JSON.parse(r.stdout) as Record<string, unknown>;
 }
 
@@ -214,4 +216,20 @@ test('analyze --help lists the four subcommands; trajectory --help documents its
   for (const opt of ['--loss', '--window', '--stride', '--convention', '--dtau', '--json', '--sketch']) {
     assert.ok(t.stdout.includes(opt), opt);
   }
+});
+
+test('progress bar appears on a terminal only (run under script(1) for a pseudo-TTY)', {
+  skip: existsSync('/usr/bin/script') ? false : 'util-linux script(1) not installed',
+}, async () => {
+  const path = await npy('tty.npy', [1500, 3], f32(brownianPath({ steps: 1500, d: 3, seed: 2 })));
+  const command = [process.execPath, bin, 'analyze', 'trajectory', path, '--window', '300', '--no-fractal'];
+  const r = spawnSync('/usr/bin/script', ['-qec', command.map((a) => `'${a}'`).join(' '), '/dev/null'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /progress \[=+\] 100% .* 5\/5/);
+  const plain = run('trajectory', path, '--window', '300', '--no-fractal');
+  assert.equal(plain.stderr, '');
+  assert.doesNotMatch(plain.stdout, /progress/);
 });
