@@ -51,6 +51,21 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
         throw new Error('type-graphql pubSub is unused: subscribe through RunProgressBus');
       },
     },
-  });
+  }).then(describeRootTypes);
   return cached;
+}
+
+/** type-graphql cannot describe the root types; the contract requires every type described. */
+function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
+  const query = schema.getQueryType();
+  const mutation = schema.getMutationType();
+  const subscription = schema.getSubscriptionType();
+  if (query)
+    query.description =
+      'Reads: projects, runs, comparisons, aggregates, escape-rate fits, phase diagrams, saved views.';
+  if (mutation)
+    mutation.description =
+      'Writes: administration, runs and sweeps, trainer ingest, analyses, curation, views.';
+  if (subscription) subscription.description = 'Live updates over graphql-ws on /graphql.';
+  return schema;
 }

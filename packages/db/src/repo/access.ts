@@ -178,3 +178,8 @@ export async function verifySession(prisma: PrismaClient, token: string): Promis
   if (!row || row.expiresAt.getTime() <= Date.now()) return null;
   return row.userId;
 }
+
+/** True once any user exists (a fresh install bootstraps its first admin otherwise). */
+export async function hasAnyUser(prisma: PrismaClient): Promise<boolean> {
+  return (await prisma.user.findFirst({ select: { id: true } })) !== null;
+}
