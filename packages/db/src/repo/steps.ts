@@ -61,7 +61,8 @@ interface ChunkRow {
   fromStep: number;
   count: number;
   dtype: string;
-  data: Uint8Array;
+  /** Loaded only for chunks the batch overlaps (to compare a retry); appends never read old bytes. */
+  data?: Uint8Array;
 }
 
 function chunkDtype(row: ChunkRow): SeriesDtype {
@@ -119,11 +120,19 @@ async function chunksNear(
   from: number,
   to: number,
 ): Promise<Map<string, ChunkRow[]>> {
-  const rows = await tx.stepSeriesChunk.findMany({
+  const rows: (ChunkRow & { name: string })[] = await tx.stepSeriesChunk.findMany({
     where: { runId, name: { in: names }, fromStep: { gt: from - SERIES_CHUNK_STEPS - 1, lte: to } },
     orderBy: { fromStep: 'asc' },
-    select: { id: true, name: true, fromStep: true, count: true, dtype: true, data: true },
+    select: { id: true, name: true, fromStep: true, count: true, dtype: true },
   });
+  const overlapping = rows.filter((c) => c.fromStep <= to && c.fromStep + c.count - 1 >= from);
+  if (overlapping.length > 0) {
+    const data = await tx.stepSeriesChunk.findMany({
+      where: { id: { in: overlapping.map((c) => c.id) } },
+      select: { id: true, data: true },
+    });
+    for (const row of overlapping) row.data = data.find((d) => d.id === row.id)?.data;
+  }
   const byName = new Map<string, ChunkRow[]>(names.map((name) => [name, []]));
   for (const row of rows) byName.get(row.name)?.push(row);
   return byName;
@@ -150,6 +159,7 @@ function decide(
   if (overlapping.length > 0) {
     let covered = 0;
     for (const chunk of overlapping) {
+      if (!chunk.data) throw new Error(`chunk ${chunk.id} overlaps the batch but its data was not loaded`);
       const stored = decodeSeriesValues(chunk.data, chunkDtype(chunk));
       const lo = Math.max(from, chunk.fromStep);
       const hi = Math.min(to, chunk.fromStep + chunk.count - 1);
@@ -178,7 +188,7 @@ function decide(
 
 /** All row changes of one batch, gathered so each kind is one SQL statement. */
 interface WritePlan {
-  readonly extended: { id: bigint; count: number; data: Uint8Array }[];
+  readonly extended: { id: bigint; added: number; data: Uint8Array }[];
   readonly created: {
     runId: string;
     name: string;
@@ -208,10 +218,12 @@ function planChunks(
   let offset = 0;
   if (extend) {
     const take = Math.min(SERIES_CHUNK_STEPS - extend.count, values.length);
-    const merged = new Float64Array(extend.count + take);
-    merged.set(decodeSeriesValues(extend.data, dtype));
-    merged.set(values.subarray(0, take), extend.count);
-    plan.extended.push({ id: extend.id, count: merged.length, data: encodeSeriesValues(merged, dtype) });
+    // Appended in SQL (bytea ||), so the stored prefix is neither read nor re-sent.
+    plan.extended.push({
+      id: extend.id,
+      added: take,
+      data: encodeSeriesValues(values.subarray(0, take), dtype),
+    });
     offset = take;
   }
   for (; offset < values.length; offset += SERIES_CHUNK_STEPS) {
@@ -259,13 +271,13 @@ async function applyPlan(tx: Tx, runId: string, plan: WritePlan): Promise<void> 
   if (plan.extended.length > 0) {
     const params: unknown[] = [];
     const tuples = plan.extended.map((e) => {
-      params.push(e.id, e.count, e.data);
+      params.push(e.id, e.added, e.data);
       const n = params.length;
       return `($${n - 2}::bigint, $${n - 1}::int, $${n}::bytea)`;
     });
     await tx.$executeRawUnsafe(
-      `UPDATE "StepSeriesChunk" AS c SET "count" = v.count, "data" = v.data
-       FROM (VALUES ${tuples.join(', ')}) AS v(id, count, data) WHERE c."id" = v.id`,
+      `UPDATE "StepSeriesChunk" AS c SET "count" = c."count" + v.added, "data" = c."data" || v.data
+       FROM (VALUES ${tuples.join(', ')}) AS v(id, added, data) WHERE c."id" = v.id`,
       ...params,
     );
   }
