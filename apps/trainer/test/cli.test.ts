@@ -24,7 +24,10 @@ describe('sgdscope CLI', () => {
     const r = cli(['train', '--help']);
     assert.equal(r.status, 0);
     assert.match(r.stdout, /Usage: sgdscope train \[options\] <config>/);
-    assert.match(r.stdout, /Kinds: .*fractal_landscape, escape, phase_diagram/);
+    assert.match(
+      r.stdout,
+      /Kinds:\n {2}network: [^\n]+\n {2}fractal_landscape: [^\n]+\n {2}escape: [^\n]+\n {2}phase_diagram: /,
+    );
     assert.match(r.stdout, /\$ sgdscope train escape\.yaml/);
     assert.match(r.stdout, /--out <dir>/);
     assert.match(cli(['--help']).stdout, /train[\s\S]*sweep[\s\S]*worker[\s\S]*analyze/);

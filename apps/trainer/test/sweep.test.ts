@@ -17,8 +17,8 @@ seed: 7
 `;
 
 describe('sweep files', () => {
-  it('expands grid x replicates in file order (last key fastest) with deterministic names and seeds', () => {
-    const runs = expandSweep(parseSweepFile(yamlSweep, 'sweep.yaml'));
+  it('expands grid x replicates in file order (last key fastest) with deterministic names and seeds', async () => {
+    const runs = await expandSweep(parseSweepFile(yamlSweep, 'sweep.yaml'));
     assert.equal(runs.length, 3 * 2 * 2);
     assert.equal(runs[0].name, 'escape-vs-batch/batchSize=0.04,noise=sgd/r0');
     assert.equal(runs[1].name, 'escape-vs-batch/batchSize=0.04,noise=sgd/r1');
@@ -29,7 +29,7 @@ describe('sweep files', () => {
     assert.equal(runs[5].config.eta, 0.02);
     assert.equal(runs[5].config.maxSteps, 100_000); // default filled in
     // Seeds: a pure function of (sweep seed, cell, replicate); all distinct.
-    const again = expandSweep(parseSweepFile(yamlSweep, 'again.yaml'));
+    const again = await expandSweep(parseSweepFile(yamlSweep, 'again.yaml'));
     assert.deepEqual(
       runs.map((r) => r.seed),
       again.map((r) => r.seed),
@@ -39,8 +39,8 @@ describe('sweep files', () => {
     assert.equal(runs[0].config.seed, runs[0].seed);
   });
 
-  it('reads JSON too, and an empty grid gives one cell per replicate', () => {
-    const runs = expandSweep(
+  it('reads JSON too, and an empty grid gives one cell per replicate', async () => {
+    const runs = await expandSweep(
       parseSweepFile('{"name":"one","kind":"phase_diagram","replicates":3}', 'one.json'),
     );
     assert.deepEqual(
@@ -49,7 +49,7 @@ describe('sweep files', () => {
     );
   });
 
-  it('names the bad key and the run for invalid configs', () => {
+  it('names the bad key and the run for invalid configs', async () => {
     const bad = `
 name: bad
 kind: escape
@@ -57,18 +57,15 @@ grid:
   eta: [0.02, -1]
   batchsize: [1]
 `;
-    assert.throws(
-      () => expandSweep(parseSweepFile(bad, 'bad.yaml')),
-      (e: unknown) => {
-        assert.ok(e instanceof ConfigError);
-        assert.match(e.message, /bad\/eta=-1,batchsize=1\/r0: eta: /);
-        assert.match(e.message, /batchsize/);
-        return true;
-      },
-    );
+    await assert.rejects(expandSweep(parseSweepFile(bad, 'bad.yaml')), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /bad\/eta=-1,batchsize=1\/r0: eta: /);
+      assert.match(e.message, /batchsize/);
+      return true;
+    });
   });
 
-  it('rejects malformed sweep files with the path of the problem', () => {
+  it('rejects malformed sweep files with the path of the problem', async () => {
     assert.throws(
       () => parseSweepFile('name: x\nkind: escape\ngrid:\n  eta: []\n', 's.yaml'),
       /grid\.eta: a grid key needs/,
@@ -76,24 +73,24 @@ grid:
     assert.throws(() => parseSweepFile('name: "a b"\nkind: escape\n', 's.yaml'), /name: use letters/);
     assert.throws(() => parseSweepFile('name: x\nkind: escape\nreplicate: 2\n', 's.yaml'), /replicate/);
     assert.throws(() => parseSweepFile('name: [unclosed\n', 's.yaml'), /Cannot parse s\.yaml/);
-    assert.throws(
-      () => expandSweep(parseSweepFile('name: x\nkind: nope\n', 's.yaml')),
+    await assert.rejects(
+      expandSweep(parseSweepFile('name: x\nkind: nope\n', 's.yaml')),
       /kind: 'nope' is not one of/,
     );
-    assert.throws(
-      () => expandSweep(parseSweepFile('name: x\nkind: escape\ngrid:\n  seed: [1]\n', 's.yaml')),
+    await assert.rejects(
+      expandSweep(parseSweepFile('name: x\nkind: escape\ngrid:\n  seed: [1]\n', 's.yaml')),
       /grid\.seed/,
     );
   });
 });
 
 describe('run files', () => {
-  it('validates the config of its kind and fills defaults', () => {
-    const spec = parseRunFile('kind: escape\nname: quick\nconfig:\n  repeats: 5\n', 'run.yaml');
+  it('validates the config of its kind and fills defaults', async () => {
+    const spec = await parseRunFile('kind: escape\nname: quick\nconfig:\n  repeats: 5\n', 'run.yaml');
     assert.equal(spec.name, 'quick');
     assert.equal(spec.config.repeats, 5);
     assert.equal(spec.config.eta, 0.02);
-    assert.throws(() => parseRunFile('kind: escape\nconfig:\n  repeats: 1\n', 'run.yaml'), /repeats: /);
-    assert.throws(() => parseRunFile('config: {}\n', 'run.yaml'), /kind: /);
+    await assert.rejects(parseRunFile('kind: escape\nconfig:\n  repeats: 1\n', 'run.yaml'), /repeats: /);
+    await assert.rejects(parseRunFile('config: {}\n', 'run.yaml'), /kind: /);
   });
 });

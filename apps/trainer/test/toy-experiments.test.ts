@@ -42,35 +42,42 @@ class CollectingRecorder implements RunRecorder {
 }
 
 describe('experiment registry', () => {
-  it('lists the toy kinds and fills defaults', () => {
+  it('lists the toy kinds and fills defaults', async () => {
     for (const kind of ['escape', 'fractal_landscape', 'phase_diagram', 'network']) {
       assert.ok(experimentKinds().includes(kind), `${kind} not registered`);
     }
-    const config = validateConfig('fractal_landscape', { hurst: 0.5 });
+    const network = await validateConfig('network', {});
+    assert.equal(typeof network.seed, 'number', 'the lazily loaded network schema fills defaults');
+    const config = await validateConfig('fractal_landscape', { hurst: 0.5 });
     assert.equal(config.hurst, 0.5);
     assert.equal(config.eta, 0.02);
     assert.equal(config.sigma, 0.01);
     assert.equal(config.steps, 1000);
   });
 
-  it('names bad and unknown keys and unknown kinds', () => {
-    assert.throws(
-      () => validateConfig('escape', { eta: -1, batchsize: 2 }),
+  it('names bad and unknown keys and unknown kinds', async () => {
+    await assert.rejects(
+      validateConfig('escape', { eta: -1, batchsize: 2 }),
       (e: unknown) =>
         e instanceof ConfigError &&
         e.issues.some((i) => i.startsWith('eta:')) &&
         e.issues.some((i) => i.includes('batchsize')),
     );
-    assert.throws(() => getExperiment('nope'), /not one of .*escape/);
-    assert.throws(() => validateConfig('fractal_landscape', { start: [0, 2] }), /start\.1:/);
+    await assert.rejects(getExperiment('nope'), /not one of .*escape/);
+    await assert.rejects(validateConfig('fractal_landscape', { start: [0, 2] }), /start\.1:/);
   });
 });
 
 describe('toy experiments record through the RunRecorder contract', () => {
   it('fractal: trajectory chunks (d = 2 repeats), loss series, gradients and landscape artifacts', async () => {
     const rec = new CollectingRecorder();
-    const config = validateConfig('fractal_landscape', { levels: 6, steps: 250, repeats: 2, chunkRows: 100 });
-    const out = await getExperiment('fractal_landscape').run(config, rec);
+    const config = await validateConfig('fractal_landscape', {
+      levels: 6,
+      steps: 250,
+      repeats: 2,
+      chunkRows: 100,
+    });
+    const out = await (await getExperiment('fractal_landscape')).run(config, rec);
     assert.equal(out.status, 'finished');
     assert.equal(rec.started?.kind, 'fractal_landscape');
     assert.deepEqual(
@@ -92,7 +99,7 @@ describe('toy experiments record through the RunRecorder contract', () => {
   it('fractal: an aborted run finishes as canceled with what it recorded', async () => {
     const rec = new CollectingRecorder();
     const controller = new AbortController();
-    const config = validateConfig('fractal_landscape', { levels: 5, steps: 5000, repeats: 3 });
+    const config = await validateConfig('fractal_landscape', { levels: 5, steps: 5000, repeats: 3 });
     const out = await runFractalExperiment(config as Parameters<typeof runFractalExperiment>[0], rec, {
       signal: controller.signal,
       onProgress: (p) => {
@@ -107,7 +114,7 @@ describe('toy experiments record through the RunRecorder contract', () => {
 
   it('escape: escape-time artifacts and a rate summary', async () => {
     const rec = new CollectingRecorder();
-    const config = validateConfig('escape', { repeats: 20, seed: 3 });
+    const config = await validateConfig('escape', { repeats: 20, seed: 3 });
     const out = await runEscapeExperiment(config as Parameters<typeof runEscapeExperiment>[0], rec);
     const iters = rec.artifacts.get('escape_iterations')!;
     const time = rec.artifacts.get('escape_time')!;
@@ -121,7 +128,7 @@ describe('toy experiments record through the RunRecorder contract', () => {
 
   it('phase diagram: per-cell phase grid, flatness, search time and final states', async () => {
     const rec = new CollectingRecorder();
-    const config = validateConfig('phase_diagram', {
+    const config = await validateConfig('phase_diagram', {
       etas: [0.1, 1],
       shiftVariances: [0.003, 0.3, 1],
       replicates: 6,

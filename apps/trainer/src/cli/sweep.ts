@@ -49,7 +49,7 @@ Exit codes: 0 all finished, 130 canceled, 1 some run failed, 2 invalid sweep.`,
       ) => {
         try {
           const sweep = parseSweepFile(readFileSync(file, 'utf8'), file);
-          const runs = expandSweep(sweep);
+          const runs = await expandSweep(sweep);
           if (opts.dryRun) {
             for (const run of runs)
               process.stdout.write(

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, experimentKinds } from '../experiments/registry.js';
+import { ConfigError, describeExperiments } from '../experiments/registry.js';
 import { parseRunFile } from '../sweep/config-file.js';
 import { executeRun, runDirectoryTaken } from '../sweep/execute-run.js';
 import { ProgressBoard } from './progress.js';
@@ -52,7 +52,8 @@ export function registerTrainCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-Kinds: ${experimentKinds().join(', ')}
+Kinds:
+  ${describeExperiments().join('\n  ')}
 
 Run file example (escape.yaml):
   kind: escape
@@ -70,7 +71,7 @@ Results: <out>/<name>/run.json (status, summary), steps/, trajectory/*.npy, arti
     )
     .action(async (file: string, opts: { out: string; plainProgress?: boolean }) => {
       try {
-        const spec = parseRunFile(readFileSync(file, 'utf8'), file);
+        const spec = await parseRunFile(readFileSync(file, 'utf8'), file);
         const runDir = resolve(join(opts.out, spec.name));
         if (runDirectoryTaken(runDir)) {
           throw new Error(

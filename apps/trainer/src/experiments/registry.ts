@@ -2,12 +2,14 @@
  * The experiment registry: run kind -> {zod config schema, run function}. Everything that starts a run
  * (CLI `train`, sweeps, the queue worker) goes through `validateConfig` and `getExperiment`, so a config
  * is checked once, with messages that name the bad key, before any work starts.
+ *
+ * Kinds load lazily: the network experiment pulls in TensorFlow.js (~1.5 s to import), which toy runs,
+ * `--help` and `sgdscope analyze` should not pay for.
  */
 import { z } from 'zod';
 import type { RunKind, RunRecorder } from '../recording/recorder.js';
 import { escapeConfigSchema, runEscapeExperiment } from './escape.js';
 import { fractalConfigSchema, runFractalExperiment } from './fractal.js';
-import { networkConfigSchema, runNetworkExperiment } from './network.js';
 import { runValleyExperiment, valleyConfigSchema } from './valley.js';
 
 /** Progress of a running experiment, in the experiment's own unit of work. */
@@ -56,7 +58,6 @@ export function describeIssues(error: z.ZodError, prefix = ''): string[] {
 
 export interface RegisteredExperiment {
   readonly kind: RunKind;
-  readonly description: string;
   readonly schema: z.ZodType<Record<string, unknown>>;
   /** Runs a config already returned by `validateConfig` (parsed again here, which is cheap and keeps types honest). */
   run(
@@ -66,9 +67,8 @@ export interface RegisteredExperiment {
   ): Promise<ExperimentOutcome>;
 }
 
-function register<S extends z.ZodType<Record<string, unknown>>>(
+function bind<S extends z.ZodType<Record<string, unknown>>>(
   kind: RunKind,
-  description: string,
   schema: S,
   run: (
     config: z.output<S>,
@@ -76,68 +76,80 @@ function register<S extends z.ZodType<Record<string, unknown>>>(
     options?: ExperimentRunOptions,
   ) => Promise<ExperimentOutcome>,
 ): RegisteredExperiment {
-  return {
-    kind,
-    description,
-    schema,
-    run: (config, recorder, options) => run(schema.parse(config), recorder, options),
-  };
+  return { kind, schema, run: (config, recorder, options) => run(schema.parse(config), recorder, options) };
 }
 
-const EXPERIMENTS: ReadonlyMap<string, RegisteredExperiment> = new Map(
+interface RegistryEntry {
+  readonly description: string;
+  readonly load: () => Promise<RegisteredExperiment>;
+}
+
+const EXPERIMENTS: ReadonlyMap<string, RegistryEntry> = new Map<string, RegistryEntry>([
   [
-    register(
-      'network',
-      'SGD on a neural network (MLP/CNN/ResNet) with TensorFlow.js, logging every step (seed 000)',
-      networkConfigSchema,
-      runNetworkExperiment,
-    ),
-    register(
-      'fractal_landscape',
-      'SGD walker on a 2-D fractal landscape or a control (seed 000, Eq. 10)',
-      fractalConfigSchema,
-      runFractalExperiment,
-    ),
-    register(
-      'escape',
-      'Escape times from a Styblinski-Tang minimum under SGD or SGLD noise (seed 001)',
-      escapeConfigSchema,
-      runEscapeExperiment,
-    ),
-    register(
-      'phase_diagram',
-      'Phase diagram of SGD in a nearly degenerate valley over (eta, Delta_S) (seed 002)',
-      valleyConfigSchema,
-      runValleyExperiment,
-    ),
-  ].map((e) => [e.kind, e]),
-);
+    'network',
+    {
+      description:
+        'SGD on a neural network (MLP/CNN/ResNet) with TensorFlow.js, logging every step (seed 000)',
+      load: async () => {
+        const { networkConfigSchema, runNetworkExperiment } = await import('./network.js');
+        return bind('network', networkConfigSchema, runNetworkExperiment);
+      },
+    },
+  ],
+  [
+    'fractal_landscape',
+    {
+      description: 'SGD walker on a 2-D fractal landscape or a control (seed 000, Eq. 10)',
+      load: async () => bind('fractal_landscape', fractalConfigSchema, runFractalExperiment),
+    },
+  ],
+  [
+    'escape',
+    {
+      description: 'Escape times from a Styblinski-Tang minimum under SGD or SGLD noise (seed 001)',
+      load: async () => bind('escape', escapeConfigSchema, runEscapeExperiment),
+    },
+  ],
+  [
+    'phase_diagram',
+    {
+      description: 'Phase diagram of SGD in a nearly degenerate valley over (eta, Delta_S) (seed 002)',
+      load: async () => bind('phase_diagram', valleyConfigSchema, runValleyExperiment),
+    },
+  ],
+]);
 
 /** Every registered kind, for help texts and error messages. */
 export function experimentKinds(): string[] {
   return [...EXPERIMENTS.keys()];
 }
 
-export function getExperiment(kind: string): RegisteredExperiment {
-  const experiment = EXPERIMENTS.get(kind);
-  if (!experiment) {
+/** One line per kind: `kind: description`. */
+export function describeExperiments(): string[] {
+  return [...EXPERIMENTS].map(([kind, e]) => `${kind}: ${e.description}`);
+}
+
+/** The schema and run function of `kind` (loading its module on first use). */
+export async function getExperiment(kind: string): Promise<RegisteredExperiment> {
+  const entry = EXPERIMENTS.get(kind);
+  if (!entry) {
     throw new ConfigError('Unknown experiment kind', [
       `kind: '${kind}' is not one of ${experimentKinds().join(', ')}`,
     ]);
   }
-  return experiment;
+  return entry.load();
 }
 
 /**
  * Validates a raw config (from YAML/JSON) for `kind` and returns it with every default filled in.
- * Throws ConfigError naming each bad or unknown key.
+ * Rejects with ConfigError naming each bad or unknown key.
  */
-export function validateConfig(
+export async function validateConfig(
   kind: string,
   raw: unknown,
   context = `Invalid ${kind} config`,
-): Record<string, unknown> {
-  const experiment = getExperiment(kind);
+): Promise<Record<string, unknown>> {
+  const experiment = await getExperiment(kind);
   const parsed = experiment.schema.safeParse(raw ?? {});
   if (!parsed.success) throw new ConfigError(context, describeIssues(parsed.error));
   return parsed.data;

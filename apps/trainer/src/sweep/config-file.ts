@@ -35,7 +35,7 @@ export function parseStructuredText(text: string, source: string): unknown {
 }
 
 /** A run file's contents, validated against its kind's schema. */
-export function parseRunFile(text: string, source: string): RunSpec {
+export async function parseRunFile(text: string, source: string): Promise<RunSpec> {
   const raw = parseStructuredText(text, source);
   const parsed = runFileSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(`Invalid run file ${source}`, describeIssues(parsed.error));
@@ -43,6 +43,6 @@ export function parseRunFile(text: string, source: string): RunSpec {
   return {
     kind,
     name: name ?? `${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}`,
-    config: validateConfig(kind, config, `Invalid ${kind} config in ${source}`),
+    config: await validateConfig(kind, config, `Invalid ${kind} config in ${source}`),
   };
 }

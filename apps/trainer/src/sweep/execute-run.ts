@@ -38,7 +38,7 @@ export async function executeRun(
 ): Promise<RunResult> {
   const recorder = options.recorderFactory?.(runDir) ?? new FileRecorder(runDir);
   try {
-    const outcome = await getExperiment(kind).run(config, recorder, {
+    const outcome = await (await getExperiment(kind)).run(config, recorder, {
       signal: options.signal,
       onProgress: options.onProgress,
     });

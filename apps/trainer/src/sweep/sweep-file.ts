@@ -62,8 +62,8 @@ export function parseSweepFile(text: string, source: string): SweepFile {
  * Expands a sweep into its runs and validates every one against the kind's schema. All errors are
  * collected (each names the run and the key's path) and thrown together, before anything runs.
  */
-export function expandSweep(sweep: SweepFile): SweepRun[] {
-  const experiment = getExperiment(sweep.kind);
+export async function expandSweep(sweep: SweepFile): Promise<SweepRun[]> {
+  const experiment = await getExperiment(sweep.kind);
   const keys = Object.keys(sweep.grid);
   if (keys.includes('seed')) {
     throw new ConfigError(`Invalid sweep ${sweep.name}`, [

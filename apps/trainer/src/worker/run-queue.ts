@@ -62,7 +62,7 @@ export async function enqueueRun(
   config: Readonly<Record<string, unknown>>,
   options: EnqueueOptions = {},
 ): Promise<string | null> {
-  const validated = validateConfig(kind, config);
+  const validated = await validateConfig(kind, config);
   const job: RunJob = { runId, kind, config: validated };
   return boss.send(RUN_QUEUE, job, {
     singletonKey: runId,

@@ -53,7 +53,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     let recorder: RunRecorder | undefined;
     try {
       recorder = await options.recorderFactory(runId, kind);
-      const outcome = await getExperiment(kind).run(config, recorder, { signal: controller.signal });
+      const outcome = await (await getExperiment(kind)).run(config, recorder, { signal: controller.signal });
       options.onRunEnd?.({ runId, kind, status: outcome.status });
       return { runId, status: outcome.status };
     } catch (error) {
