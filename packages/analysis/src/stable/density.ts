@@ -14,9 +14,10 @@ const HALF_PI = Math.PI / 2;
 /** Within this distance of alpha = 1 (beta != 0) Nolan's alpha != 1 formula loses precision: interpolate in S0. */
 const NEAR_ONE = 2e-3;
 /**
- * Within NEAR_ZERO * alpha^(1/alpha) of S1's y = 0 (Nolan's zeta) the peak of g e^{-g} collapses onto an endpoint
- * and quadrature fails; scipy's piecewise method has the same guard. There we interpolate quadratically through
- * the closed form at 0 and the integral at ±h.
+ * Within NEAR_ZERO * alpha^(1/alpha) of S1's y = 0 (Nolan's zeta) the peak of g e^{-g} can collapse onto the
+ * θ = −θ0 end, where θ is not representable finely enough (scipy's piecewise method has the same guard). Where
+ * the density is positive around 0 we interpolate quadratically through the closed form at 0 and the integral
+ * at ±h (relative error ~h² f''/f ≲ 1e-4); where it vanishes (Lévy-like edges) the integral is used as is.
  */
 const NEAR_ZERO = 5e-3;
 
@@ -47,12 +48,11 @@ function kronrod(f: (t: number) => number, a: number, b: number): [number, numbe
 }
 
 /** Adaptive Gauss–Kronrod (G7/K15) integral of a non-negative function, bisecting the worst interval first. */
-function integrate(f: (t: number) => number, a: number, b: number, relTol = 1e-10): number {
+function integrate(f: (t: number) => number, a: number, b: number, pieces = 4, relTol = 1e-10): number {
   if (!(b > a)) return 0;
   const intervals: [number, number, number, number][] = [];
   let total = 0;
   let error = 0;
-  const pieces = 4;
   for (let i = 0; i < pieces; i++) {
     const lo = a + ((b - a) * i) / pieces;
     const hi = a + ((b - a) * (i + 1)) / pieces;
@@ -77,7 +77,11 @@ function integrate(f: (t: number) => number, a: number, b: number, relTol = 1e-1
   return total;
 }
 
-/** The θ in [a, b] where the monotone function logG crosses level, by bisection (an endpoint if it never does). */
+/**
+ * The point in [a, b] where the monotone function logG crosses level (an end if it never does), by the Illinois
+ * variant of regula falsi on a bracket, with bisection steps as a fallback. With a = 0 the search runs in log s
+ * from 1e-300: peaks of large |y| sit at s ~ 1e-14 or closer to 0, which a linear search cannot resolve.
+ */
 function crossing(
   logG: (t: number) => number,
   a: number,
@@ -85,21 +89,84 @@ function crossing(
   increasing: boolean,
   level: number,
 ): number {
-  let lo = a;
-  let hi = b;
-  for (let i = 0; i < 48; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (logG(mid) < level === increasing) lo = mid;
-    else hi = mid;
+  const geometric = a === 0 && b > 0;
+  const toX = (u: number): number => (geometric ? Math.exp(u) : u);
+  // Signed so that h < 0 below the crossing; clamped so infinite ends still give finite secants.
+  const h = (u: number): number => {
+    const v = logG(toX(u)) - level;
+    const signed = increasing ? v : -v;
+    return Number.isNaN(signed) ? Number.NaN : Math.max(-1e4, Math.min(1e4, signed));
+  };
+  let lo = geometric ? Math.log(1e-300) : a;
+  let hi = geometric ? Math.log(b) : b;
+  let hLo = h(lo);
+  let hHi = h(hi);
+  // The exact ends can be unevaluable (sin of a rounding-level negative number at s = b): step inside.
+  for (let k = 12; Number.isNaN(hHi) && k > 2; k--) {
+    hi = geometric ? Math.log(b) + Math.log1p(-(10 ** -k)) : b - 10 ** -k * (b - a);
+    hHi = h(hi);
   }
-  return 0.5 * (lo + hi);
+  for (let k = 12; Number.isNaN(hLo) && k > 2; k--) {
+    lo = geometric ? Math.log(1e-300) + 20 * (13 - k) : a + 10 ** -k * (b - a);
+    hLo = h(lo);
+  }
+  if (!(hLo < 0)) return toX(lo);
+  if (!(hHi > 0)) return toX(hi);
+  let side = 0;
+  for (let i = 0; i < 200 && hi - lo > 1e-13 * Math.max(1, Math.abs(lo), Math.abs(hi)); i++) {
+    let mid = (lo * hHi - hi * hLo) / (hHi - hLo);
+    // Fall back to bisection when the secant lands outside the bracket or too close to an end.
+    if (!(mid > lo + 1e-3 * (hi - lo) && mid < hi - 1e-3 * (hi - lo)) || i % 8 === 7) mid = 0.5 * (lo + hi);
+    const hm = h(mid);
+    if (Number.isNaN(hm)) {
+      // Unevaluable interior point (rounding at an extreme end): shrink towards the finite side.
+      hi = mid;
+      continue;
+    }
+    if (hm < 0) {
+      lo = mid;
+      hLo = hm;
+      if (side === -1) hHi /= 2;
+      side = -1;
+    } else {
+      hi = mid;
+      hHi = hm;
+      if (side === 1) hLo /= 2;
+      side = 1;
+    }
+    if (hm === 0) break;
+  }
+  return toX(0.5 * (lo + hi));
 }
 
 /**
- * ∫ g e^{-g} over [a, b] given log g (monotone in θ). The integrand is negligible where g < e^-40 or g > 60 (levels taken relative to
- * the integrand's maximum when g never reaches 1), so
- * only the band between those crossings is integrated, split at the peak g = 1: this keeps the quadrature
- * from missing a peak that has collapsed to a sliver (large |x|, or alpha near 1 where the exponents are huge).
+ * ∫ f from `from` to `to`, on pieces whose widths double away from `from` starting at `width`: a peak sitting at
+ * `from` is then resolved however narrow it is relative to the whole range.
+ */
+function integrateAwayFrom(f: (t: number) => number, from: number, to: number, width: number): number {
+  const length = Math.abs(to - from);
+  const dir = to > from ? 1 : -1;
+  if (!(length > 0)) return 0;
+  let w = Math.min(Math.max(width, length * 1e-15), length);
+  let start = 0;
+  let total = 0;
+  while (start < length) {
+    const end = Math.min(length, start + w);
+    const lo = from + dir * start;
+    const hi = from + dir * end;
+    total += integrate(f, Math.min(lo, hi), Math.max(lo, hi), 1);
+    start = end;
+    w *= 2;
+  }
+  return total;
+}
+
+/**
+ * ∫ g e^{-g} over [a, b] given log g (monotone). The integrand peaks where g = 1 (or at an end when g never
+ * reaches 1) and is negligible where g < e^-40 or g > 60 relative to that maximum, so only the band between those
+ * crossings is integrated, outward from the peak on pieces scaled to its local width (where log g moves by 1).
+ * This keeps the quadrature from missing a peak that has collapsed to a sliver (large |x|, alpha near 1 or 2).
+ * With a = 0 the ends and crossings are probed geometrically, down to s = 1e-300.
  */
 function peakIntegral(logG: (t: number) => number, a: number, b: number): number {
   const integrand = (t: number): number => {
@@ -109,26 +176,38 @@ function peakIntegral(logG: (t: number) => number, a: number, b: number): number
     return Number.isNaN(v) ? 0 : v;
   };
   const span = b - a;
-  const endA = logG(a + 1e-9 * span);
-  const endB = logG(b - 1e-9 * span);
+  let endA = logG(a === 0 ? 1e-300 : a + 1e-12 * span);
+  if (Number.isNaN(endA)) endA = logG(a + 1e-9 * span);
+  let endB = logG(b - 1e-12 * span);
+  if (Number.isNaN(endB)) endB = logG(b - 1e-9 * span);
   const increasing = endA < endB;
   const lowest = Math.min(endA, endB);
   const highest = Math.max(endA, endB);
-  const peak = crossing(logG, a, b, increasing, 0);
-  // Cut levels relative to the largest integrand value, which sits at g = 1 or at an end when g never reaches 1.
-  const small = crossing(logG, a, b, increasing, Math.min(-40, highest - 40));
-  const large = crossing(
-    logG,
-    a,
-    b,
-    increasing,
+  const peakLevel = Math.min(Math.max(0, lowest), highest);
+  const at = (level: number): number => crossing(logG, a, b, increasing, level);
+  const peak = at(peakLevel);
+  const small = at(Math.min(-40, highest - 40));
+  const large = at(
     lowest > 0 ? lowest + Math.log1p(60 * Math.exp(-lowest)) : Math.log(60 + Math.exp(lowest)),
   );
   const [lo, hi] = increasing ? [small, large] : [large, small];
-  return integrate(integrand, lo, peak) + integrate(integrand, peak, hi);
+  // Local widths of the peak on each side (log g moves by 1), floored so pieces never shrink to nothing.
+  const below = Math.abs(peak - at(peakLevel - 1));
+  const above = Math.abs(at(peakLevel + 1) - peak);
+  const [wLo, wHi] = increasing ? [below, above] : [above, below];
+  const floor = 1e-6 * Math.abs(hi - lo);
+  return (
+    integrateAwayFrom(integrand, peak, lo, Math.max(wLo, floor * 1e-9)) +
+    integrateAwayFrom(integrand, peak, hi, Math.max(wHi, floor * 1e-9))
+  );
 }
 
-/** Standard S1 density f(y; alpha, beta), alpha != 1, y > 0 (Nolan 1997 Thm 1 shifted to S1 coordinates). */
+/**
+ * Standard S1 density f(y; alpha, beta), alpha != 1, y > 0 (Nolan 1997 Thm 1 shifted to S1 coordinates).
+ * Integrated over s = π/2 − θ rather than θ: for large y the peak of g e^{-g} sits within 1e-12 of θ = π/2,
+ * where π/2 − θ is not representable but s is, so cos θ = sin s keeps full relative precision (integrating in θ
+ * lost ~1% at y = 1e6 for alpha = 1.99).
+ */
 function densityPositiveSide(y: number, alpha: number, beta: number): number {
   const tanZeta = beta * Math.tan((Math.PI * alpha) / 2);
   const theta0 = Math.atan(tanZeta) / alpha;
@@ -136,10 +215,18 @@ function densityPositiveSide(y: number, alpha: number, beta: number): number {
   const am1 = alpha - 1;
   const logCosAT0 = Math.log(Math.cos(alpha * theta0));
   const logY = Math.log(y);
-  const logG = (t: number): number => {
-    const cosT = Math.cos(t);
-    const sinA = Math.sin(alpha * (theta0 + t));
-    const cosRest = Math.cos(alpha * theta0 + am1 * t);
+  // At s = 0 (θ = π/2) the factors are written around their end values so that tiny s keeps its precision:
+  // sin(α(θ0 + θ)) = sin(f0 + α s) with f0 = π − α(θ0 + π/2), and cos(αθ0 + (α−1)θ) = sin(d0 + (α−1) s) with
+  // d0 = π/2 − αθ0 − (α−1)π/2. Both offsets are analytically 0 for some totally skewed laws; rounding noise
+  // below 1e-12 is snapped to 0, or the logs would see sin of a tiny negative number.
+  let f0 = Math.PI - alpha * (theta0 + HALF_PI);
+  if (Math.abs(f0) < 1e-12) f0 = 0;
+  let d0 = HALF_PI - alpha * theta0 - am1 * HALF_PI;
+  if (Math.abs(d0) < 1e-12) d0 = 0;
+  const logG = (s: number): number => {
+    const cosT = Math.sin(s);
+    const sinA = Math.sin(f0 + alpha * s);
+    const cosRest = Math.sin(d0 + am1 * s);
     return (
       (alpha / am1) * logY +
       logCosAT0 / am1 +
@@ -148,7 +235,7 @@ function densityPositiveSide(y: number, alpha: number, beta: number): number {
       Math.log(cosT)
     );
   };
-  const integral = peakIntegral(logG, -theta0, HALF_PI);
+  const integral = peakIntegral(logG, 0, HALF_PI + theta0);
   return (alpha / (Math.PI * Math.abs(am1) * y)) * integral;
 }
 
@@ -174,8 +261,10 @@ function standardDensity(y: number, alpha: number, beta: number): number {
     const f0 = standardDensity(0, alpha, beta);
     const fp = densityPositiveSide(h, alpha, beta);
     const fm = densityPositiveSide(h, alpha, -beta);
-    const s = y / h;
-    return f0 + 0.5 * s * (fp - fm) + 0.5 * s * s * (fp + fm - 2 * f0);
+    if (f0 > 0 && fp > 0 && fm > 0) {
+      const s = y / h;
+      return f0 + 0.5 * s * (fp - fm) + 0.5 * s * s * (fp + fm - 2 * f0);
+    }
   }
   if (y === 0) {
     // Nolan's closed form at the S0 point zeta = -beta tan(pi alpha/2), which is S1's y = 0.
