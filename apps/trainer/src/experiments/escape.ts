@@ -7,11 +7,11 @@
  * continuous batch size of the noise model C = [H]_+/B; at B >= 1 the discrete map would have to run at
  * eta * H > 2 (unstable) to escape within budget, so B < 1 here.
  */
-import { createRng } from '@sgdscope/analysis';
+import { createRng, type EscapeRateResult, escapeRate } from '@sgdscope/analysis';
 import { z } from 'zod';
 import type { RunRecorder } from '../recording/recorder.js';
 import { codeVersion, TOY_BACKEND, yieldToEventLoop } from '../toy/provenance.js';
-import { escapeRate, simulateEscapes, stCriticalPoints, stTerm } from '../toy/styblinski-tang.js';
+import { simulateEscapes, stCriticalPoints, stTerm } from '../toy/styblinski-tang.js';
 import type { ExperimentOutcome, ExperimentRunOptions } from './registry.js';
 
 export const escapeConfigSchema = z
@@ -88,14 +88,19 @@ export async function runEscapeExperiment(
   });
   const crit = stCriticalPoints();
   const minimum = config.startMinimum === 'global' ? crit.leftMin : crit.rightMin;
-  const perIteration = escapeRate(sim.iterations, sim.escaped);
-  const perTime = escapeRate(dynamical, sim.escaped);
+  const censored = Array.from(sim.escaped, (e) => e === 0);
+  const perIteration = rateOrNull(sim.iterations, censored);
+  const perTime = rateOrNull(dynamical, censored);
   let sum = 0;
-  for (const t of sim.iterations) sum += t;
+  let escaped = 0;
+  for (let i = 0; i < config.repeats; i++) {
+    sum += sim.iterations[i];
+    escaped += sim.escaped[i];
+  }
   const summary = {
     kind: 'escape',
-    escaped: perIteration.escaped,
-    censored: config.repeats - perIteration.escaped,
+    escaped,
+    censored: config.repeats - escaped,
     meanIterations: sum / config.repeats,
     stepsRun: sim.stepsRun,
     barrier: stTerm(crit.col) - stTerm(minimum),
@@ -103,10 +108,23 @@ export async function runEscapeExperiment(
     col: sim.col,
     ratePerIteration: perIteration,
     ratePerTime: perTime,
-    minusLogRatePerTime: perTime.rate > 0 ? -Math.log(perTime.rate) : null,
-    estimator: perIteration.method === 'unbiased' ? '(n - 1)/sum t' : 'censored MLE #escaped/sum t',
+    minusLogRatePerTime: perTime && perTime.rate > 0 ? -Math.log(perTime.rate) : null,
+    estimator:
+      escaped === config.repeats
+        ? '(n - 1)/sum t, exact chi-square 95% CI'
+        : 'censored-exponential MLE #escaped/sum t (runs cut at the step budget count their time)',
   };
   const status = canceled ? 'canceled' : 'finished';
   await recorder.finish(status, summary);
   return { status, summary };
+}
+
+/** Escape rate via @sgdscope/analysis (science-spec §3.2), or null when it is undefined (no time elapsed). */
+function rateOrNull(
+  times: Float64Array,
+  censored: boolean[],
+): Pick<EscapeRateResult, 'rate' | 'rateCI' | 'method' | 'escaped' | 'censored'> | null {
+  if (!times.some((t) => t > 0)) return null;
+  const r = escapeRate(times, { censored });
+  return { rate: r.rate, rateCI: r.rateCI, method: r.method, escaped: r.escaped, censored: r.censored };
 }
