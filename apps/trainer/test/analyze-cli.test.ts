@@ -143,8 +143,8 @@ test('analyze trajectory: eq3 convention, stride, sketch and the readable table'
   // JL with k = 128 keeps squared distances within ~ sqrt(2/128) = 12.5% (1 SD); Df is a log-log slope, so
   // a common scale error cancels and the change stays well inside 0.1.
   assert.ok(Math.abs(dfExact - dfSketch) < 0.1, `${dfExact} vs ${dfSketch}`);
-  // Fit ranges: restricting Df to short contours changes the fit, and a reversed range is a usage error.
-  const ranged = runJson('trajectory', path, '--window', '500', '--df-range', ':50');
+  // Fit ranges: restricting Df to contours below 2000 (lags up to ~115 of 17-long steps) changes the fit, and a reversed range is a usage error.
+  const ranged = runJson('trajectory', path, '--window', '500', '--df-range', ':2000');
   const rangedCurve = (ranged.windows as Array<{ fractal: { Df: number } }>)[0].fractal.Df;
   assert.notEqual(rangedCurve, dfExact);
   const reversed = run('trajectory', path, '--msl-range', '5:1');
