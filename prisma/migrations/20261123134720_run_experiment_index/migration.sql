@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Run_experimentId_idx" ON "Run"("experimentId");
