@@ -11,7 +11,12 @@ import {
   type ValleyRunOptions,
 } from '../src/toy/valley.js';
 
-const criteria = { divergedFraction: 0.5, phaseOneBelow: 0.2 * Math.SQRT1_2 };
+const criteria = {
+  divergedFraction: 0.5,
+  phaseOneBelow: 0.2 * Math.SQRT1_2,
+  divergeAbove: 1e3,
+  steadyFraction: 0.2,
+};
 
 async function phaseAt(
   eta: number,

@@ -37,7 +37,7 @@ export const valleyConfigSchema = z
     recordEvery: z.number().int().positive().default(10),
     /** Phase III when at least this fraction of replicates diverged. */
     divergedFraction: z.number().gt(0).max(1).default(0.5),
-    /** Phase I when the median steady-state |x| is at most this fraction of x_f. */
+    /** A replicate is phase I when its steady-state mean |x| is below this fraction of x_f. */
     phaseOneFraction: z.number().gt(0).lt(1).default(0.2),
     /** Search-time tolerance ball around the steady-state |x|. */
     searchTolerance: z.number().positive().default(0.05),
@@ -57,6 +57,7 @@ export interface ValleyCell {
   readonly meanFlatness: number;
   readonly searchTime: number;
   readonly divergedFraction: number;
+  readonly phaseCounts: Readonly<Record<Phase, number>>;
   readonly meanVarY: number;
 }
 
@@ -112,9 +113,11 @@ export async function runValleyExperiment(
       );
       if (canceled) break outer;
       done += steps;
-      const { phase, medianAbsX } = classifyPhase(run, {
+      const { phase, medianAbsX, counts } = classifyPhase(run, {
         divergedFraction: config.divergedFraction,
         phaseOneBelow,
+        divergeAbove: config.divergeAbove,
+        steadyFraction: config.tailFraction,
       });
       const settled = run.replicates.filter((r) => !r.diverged);
       const target = phase === 'I' ? 0 : medianAbsX;
@@ -129,6 +132,7 @@ export async function runValleyExperiment(
             ? Number.NaN
             : searchTime(run, target, config.searchTolerance, eta, config.recordEvery).searchTime,
         divergedFraction: (run.replicates.length - settled.length) / run.replicates.length,
+        phaseCounts: counts,
         meanVarY: mean(settled.map((r) => r.tailVarY)),
       });
       for (const r of run.replicates) finalStates.push(r.finalX, r.finalY);
@@ -159,6 +163,12 @@ export async function runValleyExperiment(
     ['flatness', (c) => c.meanFlatness, 'mean (tr H)^{-1/2} at the steady state'],
     ['search_time', (c) => c.searchTime, 'eta x mean first-arrival step'],
     ['diverged_fraction', (c) => c.divergedFraction, 'fraction of replicates that diverged'],
+    ['fraction_phase_I', (c) => c.phaseCounts.I / config.replicates, 'fraction of replicates classified I'],
+    [
+      'fraction_phase_II',
+      (c) => c.phaseCounts.II / config.replicates,
+      'fraction of replicates classified II',
+    ],
     ['var_y', (c) => c.meanVarY, 'steady-state <y^2>'],
   ];
   for (const [name, pick, quantity] of artifacts) {

@@ -9,7 +9,9 @@
  * x is the degenerate (slow) variable, y the non-degenerate one. Phases: I converges to x = 0 (the sharp
  * global minimum), II to ±x_s (flatter points, 0 < |x_s| <= x_f), III diverges.
  */
-import type { Rng } from '@sgdscope/analysis';
+import { classifyRun, type Phase, type Rng } from '@sgdscope/analysis';
+
+export type { Phase };
 
 export interface ValleyShape {
   readonly a0: number;
@@ -190,29 +192,49 @@ export async function simulateValley(
   return { replicates, xPath, samples, stepsRun };
 }
 
-export type Phase = 'I' | 'II' | 'III';
-
 export interface PhaseCriteria {
   /** Fraction of diverged replicates from which the cell is phase III. */
   readonly divergedFraction: number;
-  /** Median tail |x| at or below this is phase I (a fraction of x_f). */
+  /** A replicate whose steady-state mean |x| is below this is phase I (a fraction of x_f). */
   readonly phaseOneBelow: number;
+  /** |x| beyond this, or non-finite, is divergence (the simulation's own cutoff). */
+  readonly divergeAbove: number;
+  /** Fraction of the recorded path, from its end, treated as steady state. */
+  readonly steadyFraction: number;
+}
+
+export interface CellPhase {
+  readonly phase: Phase;
+  /** Median over non-diverged replicates of the steady-state mean |x| (estimate of x_s in phase II). */
+  readonly medianAbsX: number;
+  readonly counts: Readonly<Record<Phase, number>>;
 }
 
 /**
- * Cell classification (science-spec §3.4): phase III when at least `divergedFraction` of replicates
- * diverged; otherwise phase I when the median steady-state |x| is within `phaseOneBelow` of 0, else II.
- * A local rule used until `@sgdscope/analysis` exports a phases classifier.
+ * Cell classification (science-spec §3.4): each replicate's recorded x path is classified by
+ * `@sgdscope/analysis` classifyRun (I: steady mean |x| below phaseOneBelow, II: above, III: non-finite or
+ * beyond the cutoff); the cell is III when at least `divergedFraction` of replicates are, else the more
+ * frequent of I and II (ties go to II, the phase that needs the noise).
  */
-export function classifyPhase(run: ValleyRun, criteria: PhaseCriteria): { phase: Phase; medianAbsX: number } {
+export function classifyPhase(run: ValleyRun, criteria: PhaseCriteria): CellPhase {
+  const counts: Record<Phase, number> = { I: 0, II: 0, III: 0 };
+  const settled: number[] = [];
+  run.replicates.forEach((_, r) => {
+    const path = run.xPath.subarray(r * run.samples, (r + 1) * run.samples);
+    const c = classifyRun(path, {
+      zeroTolerance: criteria.phaseOneBelow,
+      divergenceCutoff: criteria.divergeAbove,
+      steadyFraction: criteria.steadyFraction,
+    });
+    counts[c.phase]++;
+    if (c.phase !== 'III') settled.push(c.meanAbsX);
+  });
   const R = run.replicates.length;
-  const diverged = run.replicates.filter((r) => r.diverged).length;
-  const settled = run.replicates.filter((r) => !r.diverged).map((r) => r.tailAbsX);
   const medianAbsX = median(settled);
-  if (R === 0 || diverged / R >= criteria.divergedFraction || settled.length === 0) {
-    return { phase: 'III', medianAbsX };
+  if (R === 0 || counts.III / R >= criteria.divergedFraction || settled.length === 0) {
+    return { phase: 'III', medianAbsX, counts };
   }
-  return { phase: medianAbsX <= criteria.phaseOneBelow ? 'I' : 'II', medianAbsX };
+  return { phase: counts.I > counts.II ? 'I' : 'II', medianAbsX, counts };
 }
 
 /**
