@@ -427,3 +427,28 @@ test('far tails follow f(x) ~ α C_α (1 ± β) |x|^{−1−α} (relative 1e-8 w
   const levy = Math.sqrt(1 / (2 * Math.PI)) * Math.exp(-500) * 0.001 ** -1.5;
   assert.ok(Math.abs(stableDensity(0.001, { alpha: 0.5, beta: 1, scale: 1, loc: 0 }) / levy - 1) < 1e-8);
 });
+
+test('α = 1, β ≠ 0: matches scipy 1.17.1 near the mode and the (1 ± β)/(πx²) tail out to 1e15', () => {
+  // [beta, x, scipy pdf] from scipy 1.17.1 levy_stable.pdf(x, 1.0, beta).
+  for (const [beta, x, want] of [
+    [0.5, -3, 0.016645663544443915],
+    [0.5, 0.5, 0.22544221859928654],
+    [-0.9, 10, 0.00027202921572811524],
+    [1, -3, 1.5257768000498178e-11],
+    [1, 0.5, 0.21231846767506427],
+  ]) {
+    const got = stableDensity(x, { alpha: 1, beta, scale: 1, loc: 0 });
+    assert.ok(Math.abs(got / want - 1) < 1e-9, `beta=${beta} at ${x}: ${got} vs ${want}`);
+  }
+  // Relative corrections to the first tail term are O(log x / x): < 1e-7 at 1e9.
+  for (const [beta, x] of [
+    [0.5, 1e9],
+    [0.5, -1e9],
+    [-0.9, 1e9],
+    [0.5, 1e15],
+  ]) {
+    const asymptote = (1 + Math.sign(x) * beta) / (Math.PI * x * x);
+    const got = stableDensity(x, { alpha: 1, beta, scale: 1, loc: 0 });
+    assert.ok(Math.abs(got / asymptote - 1) < 1e-7, `beta=${beta} at ${x}: ${got} vs ${asymptote}`);
+  }
+});

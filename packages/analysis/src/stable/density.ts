@@ -239,14 +239,29 @@ function densityPositiveSide(y: number, alpha: number, beta: number): number {
   return (alpha / (Math.PI * Math.abs(am1) * y)) * integral;
 }
 
-/** Standard S1 density at alpha = 1, beta > 0 (Nolan 1997 Thm 1, alpha = 1 branch). */
+/**
+ * Standard S1 density at alpha = 1, beta > 0 (Nolan 1997 Thm 1, alpha = 1 branch). The θ-range [−π/2, π/2] is
+ * split at 0 and each half is integrated in its distance to its outer end (π/2 − θ and θ + π/2), because the
+ * peak of g e^{-g} moves within 1e-10 of ±π/2 for |x| ~ 1e9, below what θ itself resolves.
+ */
 function densityAlphaOne(x: number, beta: number): number {
+  // Beyond |x| = 1e10, log g = shift + (terms of size |shift|) cancels to ~|x|·1e-16 absolute: use the tail
+  // asymptote (1 ± beta)/(π x²), whose relative error O(log|x|/|x|) is below 1e-8 there.
+  if (Math.abs(x) > 1e10) return (1 + Math.sign(x) * beta) / (Math.PI * x * x);
   const shift = (-Math.PI * x) / (2 * beta);
-  const logG = (t: number): number => {
-    const a = HALF_PI + beta * t;
-    return shift + Math.log((2 / Math.PI) * a) - Math.log(Math.cos(t)) + (a * Math.tan(t)) / beta;
+  const logGUpper = (s: number): number => {
+    const a = HALF_PI + beta * (HALF_PI - s);
+    return (
+      shift + Math.log((2 / Math.PI) * a) - Math.log(Math.sin(s)) + (a * Math.cos(s)) / (Math.sin(s) * beta)
+    );
   };
-  return peakIntegral(logG, -HALF_PI, HALF_PI) / (2 * beta);
+  const logGLower = (r: number): number => {
+    const a = (1 - beta) * HALF_PI + beta * r;
+    return (
+      shift + Math.log((2 / Math.PI) * a) - Math.log(Math.sin(r)) - (a * Math.cos(r)) / (Math.sin(r) * beta)
+    );
+  };
+  return (peakIntegral(logGUpper, 0, HALF_PI) + peakIntegral(logGLower, 0, HALF_PI)) / (2 * beta);
 }
 
 /** Standard (scale 1, loc 0) S1 stable density. */
