@@ -8,6 +8,7 @@ import { after, before, describe } from 'node:test';
 import { authzSuite } from './suites/authz.js';
 import { ingestSuite } from './suites/ingest.js';
 import { querySuite } from './suites/queries.js';
+import { sweepSuite } from './suites/sweeps.js';
 import { databaseTargets, openTestEnv, type TestEnv } from './support/env.js';
 import { type Seed, seed } from './support/seed.js';
 
@@ -28,6 +29,7 @@ for (const target of targets) {
     };
     querySuite(get);
     ingestSuite(get);
+    sweepSuite(get);
     authzSuite(get);
   });
 }

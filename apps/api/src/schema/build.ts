@@ -13,6 +13,7 @@ import {
   RunResolver,
   RunSeriesResolver,
 } from './run-resolver.js';
+import { SweepResolver } from './sweep-resolver.js';
 import { ProgressResolver, ViewResolver } from './view-resolver.js';
 
 /** The resolver classes, in one list so the SDL export and the server build the same schema. */
@@ -23,6 +24,7 @@ export const RESOLVERS = [
   AnalysisResultResolver,
   RunSeriesResolver,
   CompareResolver,
+  SweepResolver,
   AdminResolver,
   RunMutationResolver,
   IngestResolver,

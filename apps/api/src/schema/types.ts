@@ -1,7 +1,14 @@
 /** GraphQL object types. Every type and field carries a description: the schema is the contract. */
 import { GraphQLDateTime, GraphQLJSON } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { AnalysisStatusEnum, BucketSchemeEnum, RoleEnum, RunKindEnum, RunStatusEnum } from './enums.js';
+import {
+  AnalysisStatusEnum,
+  BucketSchemeEnum,
+  EscapeControlEnum,
+  RoleEnum,
+  RunKindEnum,
+  RunStatusEnum,
+} from './enums.js';
 
 @ObjectType({ description: 'A team space; every run, sweep and view belongs to exactly one project.' })
 export class Project {
@@ -366,78 +373,117 @@ export class AggregateGroup {
   max!: number | null;
 }
 
-@ObjectType({ description: 'Escape rate at one value of the control variable.' })
+@ObjectType({ description: 'Escape rate at one value of the control variable (replicate runs pooled).' })
 export class EscapeRatePoint {
-  @Field(() => Float, { description: 'Control value (B, 1/eta or 1/k).' })
+  @Field(() => Float, { description: 'Control value as configured (B, eta or k).' })
+  control!: number;
+  @Field(() => Float, { description: 'Value on the linear axis: B, 1/eta or 1/k.' })
   x!: number;
-  @Field(() => Int, { description: 'Runs at this point.' })
+  @Field(() => Int, { description: 'Runs pooled at this point.' })
+  runs!: number;
+  @Field(() => Int, { description: 'Escape attempts (repeats) at this point.' })
   n!: number;
-  @Field(() => Int, { description: 'Runs that escaped (the rest are censored).' })
+  @Field(() => Int, { description: 'Attempts that escaped (the rest are censored at their budget).' })
   escaped!: number;
-  @Field(() => Float, { description: 'Escape rate estimate gamma.' })
+  @Field(() => Float, { description: 'Escape rate gamma per unit of dynamical time (eta x iterations).' })
   rate!: number;
-  @Field(() => Float, { description: 'Lower 95% CI of gamma.' })
+  @Field(() => Float, { description: 'Lower 95% CI of gamma (exact chi-square, or censored-exponential).' })
   ciLower!: number;
   @Field(() => Float, { description: 'Upper 95% CI of gamma.' })
   ciUpper!: number;
   @Field(() => Float, { description: '-log gamma, the regressed quantity.' })
   negLogRate!: number;
-}
-
-@ObjectType({ description: 'WLS fit of -log(gamma) against a control variable (seed 001, Sec. 3).' })
-export class EscapeRateFit {
-  @Field(() => String, { description: 'Control variable.' })
-  against!: string;
-  @Field(() => [EscapeRatePoint], { description: 'Per-point rates.' })
-  points!: EscapeRatePoint[];
-  @Field(() => Float, { nullable: true, description: 'Slope of -log gamma vs x.' })
-  slope!: number | null;
-  @Field(() => Float, { nullable: true, description: 'Standard error of the slope.' })
-  slopeStdErr!: number | null;
-  @Field(() => Float, { nullable: true, description: 'Intercept.' })
-  intercept!: number | null;
-  @Field(() => Float, { nullable: true, description: 'Pearson r of the fit.' })
-  pearsonR!: number | null;
-  @Field(() => String, { description: 'Rate estimator and CI convention used.' })
+  @Field(() => String, { description: 'Rate estimator: exact ((n-1)/sum t) or censored-mle.' })
   method!: string;
 }
 
-@ObjectType({ description: 'One (eta, Delta_S) cell of a phase diagram with per-phase run counts.' })
+@ObjectType({
+  description: 'WLS fit of -log(gamma) against a control variable (seed 001, Sec. 3; science-spec 3.2).',
+})
+export class EscapeRateFit {
+  @Field(() => EscapeControlEnum, { description: 'Control variable.' })
+  against!: EscapeControlEnum;
+  @Field(() => [EscapeRatePoint], { description: 'Per-point rates, sorted by x.' })
+  points!: EscapeRatePoint[];
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Slope of -log gamma vs x (null with fewer than 3 points).',
+  })
+  slope!: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Standard error of the slope (scaled by the reduced chi-square).',
+  })
+  slopeStdErr!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Lower 95% CI of the slope (t with n-2 df).' })
+  slopeCiLower!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Upper 95% CI of the slope.' })
+  slopeCiUpper!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Intercept.' })
+  intercept!: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Unweighted Pearson r of (x, -log gamma); seed 001 reports r > 0.99.',
+  })
+  pearsonR!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Reduced chi-square of the weighted fit.' })
+  reducedChiSquare!: number | null;
+  @Field(() => String, { nullable: true, description: 'Why no fit was made, if none was.' })
+  note!: string | null;
+}
+
+@ObjectType({
+  description: 'One (eta, Delta_S) cell of a phase diagram with per-phase counts over replicates.',
+})
 export class PhaseCell {
   @Field(() => Float, { description: 'Learning rate eta.' })
   eta!: number;
-  @Field(() => Float, { description: 'Noise strength Delta_S (plays the role of 1/B).' })
+  @Field(() => Float, { description: 'Noise strength Delta_S (shift variance; plays the role of 1/B).' })
   noise!: number;
-  @Field(() => String, { description: 'Majority phase: I, II, III or UNKNOWN.' })
+  @Field(() => String, { description: 'Majority phase: I, II or III.' })
   phase!: string;
-  @Field(() => Int, { description: 'Runs classified phase I.' })
+  @Field(() => Int, { description: 'Classifications pooled in the cell.' })
+  n!: number;
+  @Field(() => Int, { description: 'Classified phase I (x -> 0).' })
   countI!: number;
-  @Field(() => Int, { description: 'Runs classified phase II.' })
+  @Field(() => Int, { description: 'Classified phase II (x -> +-x_s).' })
   countII!: number;
-  @Field(() => Int, { description: 'Runs classified phase III.' })
+  @Field(() => Int, { description: 'Classified phase III (diverged).' })
   countIII!: number;
-  @Field(() => Int, { description: 'Runs without a classification.' })
-  countUnknown!: number;
 }
 
-@ObjectType({ description: 'A phase boundary estimate along one eta with its uncertainty.' })
+@ObjectType({
+  description: 'A phase boundary along one eta: where the upper-phase fraction crosses 1/2, with a CI.',
+})
 export class PhaseBoundary {
   @Field(() => String, { description: 'Which boundary: I/II or II/III.' })
   between!: string;
   @Field(() => Float, { description: 'Learning rate eta.' })
   eta!: number;
-  @Field(() => Float, { description: 'Boundary noise level (midpoint between the bracketing cells).' })
+  @Field(() => Float, { description: 'Boundary noise level Delta_S.' })
   noise!: number;
-  @Field(() => Float, { description: 'Half the bracketing gap: the boundary lies within noise +- this.' })
-  uncertainty!: number;
+  @Field(() => Float, { description: 'Lower CI bound of the boundary.' })
+  ciLower!: number;
+  @Field(() => Float, { description: 'Upper CI bound of the boundary.' })
+  ciUpper!: number;
+  @Field(() => Float, { description: 'CI level.' })
+  ciLevel!: number;
+  @Field(() => String, {
+    description: 'logistic (bootstrap CI), interpolate, or bracket (cells separate perfectly).',
+  })
+  method!: string;
 }
 
-@ObjectType({ description: 'Classified phase-diagram cells and boundary estimates for a sweep.' })
+@ObjectType({ description: 'Classified phase-diagram cells and boundary estimates for a sweep (seed 002).' })
 export class PhaseDiagram {
-  @Field(() => [PhaseCell], { description: 'Cells.' })
+  @Field(() => [PhaseCell], { description: 'Cells sorted by eta, then Delta_S.' })
   cells!: PhaseCell[];
-  @Field(() => [PhaseBoundary], { description: 'Boundaries.' })
+  @Field(() => [PhaseBoundary], {
+    description: 'I/II and II/III boundaries per eta where the fraction crosses 1/2.',
+  })
   boundaries!: PhaseBoundary[];
+  @Field(() => Int, { description: 'Finished runs whose summaries were pooled.' })
+  runs!: number;
 }
 
 @ObjectType({ description: 'A frozen comparison opened by an unguessable token.' })

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { createRun } from '@sgdscope/db/repo/runs';
+import { createSweep } from '@sgdscope/db/repo/sweeps';
 import { errorCode, type TestEnv } from '../support/env.js';
 import { type Seed } from '../support/seed.js';
 
@@ -17,7 +18,7 @@ interface Operation {
   /** Least role in project A that may call it; 'any' = any authenticated user. */
   readonly needs: 'viewer' | 'editor' | 'admin' | 'any';
   readonly query: string;
-  readonly variables: (s: Seed, runId: string) => Record<string, unknown>;
+  readonly variables: (s: Seed, runId: string, sweepId: string) => Record<string, unknown>;
 }
 
 const OPERATIONS: Operation[] = [
@@ -46,6 +47,18 @@ const OPERATIONS: Operation[] = [
     query:
       'query($p: ID!) { aggregate(projectId: $p, groupBy: ["batchSize"], metric: { name: "alpha", window: 0 }) { n } }',
     variables: (s) => ({ p: s.projectA }),
+  },
+  {
+    name: 'escapeRateFit',
+    needs: 'viewer',
+    query: 'query($id: ID!) { escapeRateFit(sweepId: $id, against: INV_LR) { points { x } } }',
+    variables: (_s, _r, sweepId) => ({ id: sweepId }),
+  },
+  {
+    name: 'phaseDiagram',
+    needs: 'viewer',
+    query: 'query($id: ID!) { phaseDiagram(sweepId: $id) { runs } }',
+    variables: (_s, _r, sweepId) => ({ id: sweepId }),
   },
   {
     name: 'createProject',
@@ -144,8 +157,18 @@ export function authzSuite(fixture: () => { env: TestEnv; s: Seed }): void {
   describe('authorization', () => {
     let env: TestEnv;
     let s: Seed;
-    before(() => {
+    let sweepId: string;
+    before(async () => {
       ({ env, s } = fixture());
+      sweepId = (
+        await createSweep(env.repo, {
+          projectId: s.projectA,
+          name: 'authz',
+          kind: 'escape',
+          baseConfig: {},
+          grid: { eta: [0.1] },
+        })
+      ).sweep.id;
     });
 
     const keyOf = (who: Who) => (who === 'anonymous' ? null : s.keys[who]);
@@ -160,7 +183,7 @@ export function authzSuite(fixture: () => { env: TestEnv; s: Seed }): void {
             kind: 'network',
             config: {},
           });
-          const res = await env.gql(op.query, op.variables(s, run.id), keyOf(who));
+          const res = await env.gql(op.query, op.variables(s, run.id, sweepId), keyOf(who));
           const code = errorCode(res);
           const allowed =
             who !== 'anonymous' &&
