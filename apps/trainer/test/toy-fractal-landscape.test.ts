@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createRng, fitLine } from '@sgdscope/analysis';
+import { createRng, fitMsdPowerLaw, timeAveragedMsd } from '@sgdscope/analysis';
 import {
   coneHeights,
   diamondSquare,
@@ -12,21 +12,13 @@ import {
 } from '../src/toy/fractal-landscape.js';
 import { LookupSurface, runWalker } from '../src/toy/fractal-walker.js';
 
-/** Time-averaged MSD (science-spec §1.2) of a 2-D path, fitted over integer lags [lo, hi]: the exponent alpha. */
+/**
+ * MSD exponent alpha of a 2-D path: the analysis package's time-averaged MSD (science-spec §1.2, FFT) over
+ * the first `rows` rows, fitted by OLS in log-log space over integer lags [lo, hi].
+ */
 function msdExponent(positions: Float64Array, rows: number, lo: number, hi: number): number {
-  const logTau: number[] = [];
-  const logMsd: number[] = [];
-  for (let tau = lo; tau <= hi; tau++) {
-    let sum = 0;
-    for (let i = 0; i + tau < rows; i++) {
-      const dx = positions[2 * (i + tau)] - positions[2 * i];
-      const dy = positions[2 * (i + tau) + 1] - positions[2 * i + 1];
-      sum += dx * dx + dy * dy;
-    }
-    logTau.push(Math.log(tau));
-    logMsd.push(Math.log(sum / (rows - tau)));
-  }
-  return fitLine(logTau, logMsd).slope;
+  const curve = timeAveragedMsd({ rows, d: 2, data: positions.subarray(0, 2 * rows) });
+  return fitMsdPowerLaw(curve.tau, curve.value, lo, hi).alpha;
 }
 
 const walkerDefaults = {
