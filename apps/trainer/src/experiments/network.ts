@@ -339,6 +339,8 @@ async function trainAndRecord(
   let canceled = false;
   let diverged = false;
   let lastLoss = Number.NaN;
+  /** Time spent reading out, sketching, encoding, buffering and handing over trajectory rows. */
+  let trajectoryMs = 0;
   const projected = projection ? new Float64Array(projection.outputDim) : null;
   for (; step < config.steps; step++) {
     if (options.signal?.aborted) {
@@ -348,6 +350,7 @@ async function trainAndRecord(
     const recorded = isRecorded(step);
     if (recorded && config.hessian.every > 0 && step % config.hessian.every === 0) await hessianAt(step);
     if (trajectory?.wants(step)) {
+      const loggingStarted = performance.now();
       const weights = readFlatWeights(model);
       let row = weights;
       if (projection && projected) {
@@ -355,6 +358,7 @@ async function trainAndRecord(
         row = Float32Array.from(projected);
       }
       await writeChunk(trajectory.push(step, row));
+      trajectoryMs += performance.now() - loggingStarted;
     }
     const batch = makeMinibatch(dataset, sampler.indicesAt(step), step, batchOptions);
     let result: ReturnType<typeof trainStep>;
@@ -426,6 +430,7 @@ async function trainAndRecord(
     finalLoss: lastLoss,
     diverged,
     msPerStep,
+    trajectoryMsPerStep: stepsThisRun > 0 ? trajectoryMs / stepsThisRun : null,
     stepConvention: 'loss, gradient and trajectory row of step t are taken at w(t), before update t',
     trajectoryStride: config.trajectory.stride,
     tensorsInMemory: tf.memory().numTensors,
