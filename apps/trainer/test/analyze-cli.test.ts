@@ -108,9 +108,11 @@ test('analyze trajectory: Brownian path gives alpha ~ 1 and Df ~ 2, ballistic gi
     // Losses independent of position: MSL does not grow with distance (2H ~ 0).
     const msl = w.msl as { exponent: number; H: number };
     assert.ok(Math.abs(msl.exponent) < 0.2, `MSL exponent ${msl.exponent}`);
-    for (const key of ['alphaStdErr', 'alphaShort', 'alphaLong', 'tau0', 'rmse']) assert.ok(key in w, key);
+    for (const key of ['alphaStdErr', 'alphaShort', 'alphaLong', 'tau0', 'tau0DataDriven', 'rmse']) {
+      assert.ok(key in w, key);
+    }
   }
-  assert.ok('t0' in out);
+  for (const key of ['t0', 't0DataDriven', 't0DataDrivenThreshold']) assert.ok(key in out, key);
   const lossStats = out.loss as {
     movingVariance: { t: number[]; value: number[] };
     absChange: { mean: number };
@@ -143,7 +145,8 @@ test('analyze trajectory: eq3 convention, stride, sketch and the readable table'
   // JL with k = 128 keeps squared distances within ~ sqrt(2/128) = 12.5% (1 SD); Df is a log-log slope, so
   // a common scale error cancels and the change stays well inside 0.1.
   assert.ok(Math.abs(dfExact - dfSketch) < 0.1, `${dfExact} vs ${dfSketch}`);
-  // Fit ranges: restricting Df to contours below 2000 (lags up to ~115 of 17-long steps) changes the fit, and a reversed range is a usage error.
+  // Fit ranges: restricting Df to contours below 2000 (lags up to ~115 of 17-long steps) changes the fit,
+  // and a reversed range is a usage error.
   const ranged = runJson('trajectory', path, '--window', '500', '--df-range', ':2000');
   const rangedCurve = (ranged.windows as Array<{ fractal: { Df: number } }>)[0].fractal.Df;
   assert.notEqual(rangedCurve, dfExact);

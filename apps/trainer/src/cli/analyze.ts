@@ -24,6 +24,7 @@ import {
   movingVariance,
   RandomProjection,
   type RowChunk,
+  sampleStandardDeviation,
   streamWindows,
   transverseExcursion,
   type WindowDiffusion,
@@ -76,6 +77,8 @@ interface TrajectoryWindowReport {
   readonly alphaShort: number | null;
   readonly alphaLong: number | null;
   readonly tau0: number | null;
+  /** tau0 under the data-driven threshold (SD of the window's scanned RMSEs). */
+  readonly tau0DataDriven: number | null;
   readonly rmse: number;
   readonly msd: { readonly tau: number[]; readonly value: number[] };
   readonly beta: { readonly tau: number[]; readonly value: number[] };
@@ -182,8 +185,7 @@ async function analyzeTrajectoryFile(file: string, options: TrajectoryOptions): 
     options.fractal && options.sketch > 0
       ? new RandomProjection({ inputDim: d, outputDim: options.sketch, seed: options.seed })
       : null;
-  const bar =
-    process.stderr.isTTY && !options.json && total > 1 ? new SingleBar({ stream: process.stderr }) : null;
+  const bar = process.stderr.isTTY && total > 1 ? new SingleBar({ stream: process.stderr }) : null;
   bar?.start(total, 0);
   const diffusionOptions = {
     windowSize,
@@ -204,6 +206,10 @@ async function analyzeTrajectoryFile(file: string, options: TrajectoryOptions): 
     bar?.stop();
   }
   const t0Window = windows.find((w) => w.rmse < options.rmseThreshold);
+  // The seed describes its 0.03 as the SD of all RMSEs: report t0 under that data-driven threshold too.
+  const dataDrivenThreshold = windows.length > 1 ? sampleStandardDeviation(windows.map((w) => w.rmse)) : null;
+  const t0DataDrivenWindow =
+    dataDrivenThreshold === null ? undefined : windows.find((w) => w.rmse < dataDrivenThreshold);
   const report = {
     file,
     steps,
@@ -214,6 +220,8 @@ async function analyzeTrajectoryFile(file: string, options: TrajectoryOptions): 
     rmseThreshold: options.rmseThreshold,
     sketch: projection ? { k: options.sketch, seed: options.seed } : null,
     t0: t0Window ? t0Window.tw : null,
+    t0DataDrivenThreshold: dataDrivenThreshold,
+    t0DataDriven: t0DataDrivenWindow ? t0DataDrivenWindow.tw : null,
     // Loss-fluctuation statistics over the whole series (seed 000 Fig. 5; spec §1.8).
     loss: losses ? lossSummary(losses.subarray(0, steps)) : null,
     windows,
@@ -272,6 +280,7 @@ function describeWindow(
     alphaShort: diffusion.alphaShort,
     alphaLong: diffusion.alphaLong,
     tau0: diffusion.tau0,
+    tau0DataDriven: diffusion.tau0DataDriven,
     rmse: diffusion.rmse,
     msd: diffusion.msd,
     beta: diffusion.beta,
