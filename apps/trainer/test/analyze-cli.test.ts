@@ -150,6 +150,10 @@ test('analyze trajectory: eq3 convention, stride, sketch and the readable table'
   const ranged = runJson('trajectory', path, '--window', '500', '--df-range', ':2000');
   const rangedCurve = (ranged.windows as Array<{ fractal: { Df: number } }>)[0].fractal.Df;
   assert.notEqual(rangedCurve, dfExact);
+  const byContour = runJson('trajectory', path, '--window', '500', '--df-group', 'contour');
+  const dfContour = (byContour.windows as Array<{ fractal: { Df: number } }>)[0].fractal.Df;
+  assert.notEqual(dfContour, dfExact);
+  assert.ok(dfContour > 1 && dfContour < 3);
   const reversed = run('trajectory', path, '--msl-range', '5:1');
   assert.notEqual(reversed.status, 0);
   assert.match(reversed.stderr, /expected min:max/);

@@ -56,6 +56,7 @@ export function registerAnalyzeCommand(program: Command): void {
 interface TrajectoryOptions {
   loss?: string;
   dfRange?: FitRange;
+  dfGroup: 'lag' | 'contour';
   mslRange?: FitRange;
   window: number;
   stride?: number;
@@ -131,6 +132,12 @@ function registerTrajectory(analyze: Command): void {
     )
     .option('--seed <n>', 'seed of the --sketch projection', nonNegativeInt, 1)
     .option('--max-windows <n>', 'analyse at most this many windows', positiveInt)
+    .option(
+      '--df-group <g>',
+      'Df pair grouping: lag (log-binned j - i, project convention) or contour (log-binned S)',
+      dfGroup,
+      'lag',
+    )
     .option('--df-range <min:max>', 'fit Df over contour lengths in [min, max] (default: all)', fitRange)
     .option(
       '--msl-range <min:max>',
@@ -296,7 +303,7 @@ function describeWindow(
   const notes: string[] = [];
   let fractal: FractalSummary | null = null;
   const df = attempt<FractalDimensionResult>(
-    () => fractalDimension(geometry, { fitRange: options.dfRange }),
+    () => fractalDimension(geometry, { fitRange: options.dfRange, groupBy: options.dfGroup }),
     notes,
     'Df',
   );
@@ -632,6 +639,11 @@ function fitRange(value: string): FitRange {
     throw new InvalidArgumentError('expected min:max with 0 <= min < max (either side may be empty)');
   }
   return { min, max };
+}
+
+function dfGroup(value: string): 'lag' | 'contour' {
+  if (value !== 'lag' && value !== 'contour') throw new InvalidArgumentError('expected lag or contour');
+  return value;
 }
 
 function convention(value: string): 'tamsd' | 'eq3' {
