@@ -129,6 +129,41 @@ describe('sgdscope CLI', () => {
     for (const run of manifest.runs) assert.equal(readRun(join(out, 'sw', run.slug)).status, 'finished');
   });
 
+  it('SIGINT during sweep --parallel 2 cancels both child runs and starts no more', async () => {
+    const file = join(dir, 'longsweep.yaml');
+    writeFileSync(
+      file,
+      'name: ls\nkind: escape\nbase: { batchSize: 0.5, maxSteps: 50000000 }\ngrid:\n  eta: [0.01, 0.02, 0.03]\n',
+    );
+    const out = join(dir, 'sweeps');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'sweep', file, '--parallel', '2', '--out', out, '--plain-progress'],
+      {
+        env: { ...process.env, SGDSCOPE_PROGRESS_INTERVAL_MS: '100' },
+      },
+    );
+    let stderr = '';
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        // Both children report progress before the interrupt.
+        if (/eta=0\.01\/r0: \d+\//.test(stderr) && /eta=0\.02\/r0: \d+\//.test(stderr) && !child.killed) {
+          child.kill('SIGINT');
+        }
+      });
+      child.on('exit', (c) => resolve(c));
+    });
+    assert.equal(code, 130, stderr);
+    const manifest = JSON.parse(readFileSync(join(out, 'ls', 'sweep.json'), 'utf8')) as {
+      runs: { status: string }[];
+    };
+    assert.deepEqual(
+      manifest.runs.map((r) => r.status),
+      ['canceled', 'canceled', 'pending'],
+    );
+  });
+
   it('sweep names the bad run and key', () => {
     const file = join(dir, 'badsweep.yaml');
     writeFileSync(file, 'name: b\nkind: escape\ngrid:\n  eta: [0.02, 5]\n');
