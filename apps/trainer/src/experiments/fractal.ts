@@ -111,8 +111,13 @@ export async function runFractalExperiment(
         start: config.start,
       },
       rng,
-      async (step) => {
-        options.onProgress?.({ step: r * config.steps + step, totalSteps, message: `repeat ${r + 1}/${R}` });
+      async (step, loss) => {
+        options.onProgress?.({
+          step: r * config.steps + step,
+          totalSteps,
+          loss,
+          message: `repeat ${r + 1}/${R}`,
+        });
         await yieldToEventLoop();
         canceled = options.signal?.aborted === true;
         return !canceled;
@@ -122,6 +127,7 @@ export async function runFractalExperiment(
     options.onProgress?.({
       step: r * config.steps + walk.loss.length - 1,
       totalSteps,
+      loss: walk.loss[walk.loss.length - 1],
       message: `repeat ${r + 1}/${R}`,
     });
     results.push(walk);

@@ -104,7 +104,7 @@ export async function runWalker(
   surface: LookupSurface,
   options: WalkerOptions,
   rng: Rng,
-  onBlock?: (step: number) => boolean | Promise<boolean>,
+  onBlock?: (step: number, loss: number) => boolean | Promise<boolean>,
   blockSteps = 1000,
 ): Promise<WalkerResult> {
   const { steps, eta, sigma, maxRedraws } = options;
@@ -148,7 +148,7 @@ export async function runWalker(
     positions[2 * (t + 1) + 1] = y;
     loss[t + 1] = surface.lossAt(x, y);
     taken = t + 1;
-    if (onBlock && (t + 1) % blockSteps === 0 && !(await onBlock(t + 1))) break;
+    if (onBlock && (t + 1) % blockSteps === 0 && !(await onBlock(t + 1, loss[t + 1]))) break;
   }
   return {
     positions: positions.subarray(0, (taken + 1) * 2),
