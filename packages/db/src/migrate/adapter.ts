@@ -40,11 +40,13 @@ function recordFields(pool: pg.Pool): pg.Pool {
 
 /**
  * Wraps an adapter for the engine's needs:
- * - argument-free `executeRaw` runs as one simple-protocol query (trap 3). The engine sends whole
- *   migration scripts through `executeRaw`; adapter-pg always uses a parameterised (extended-protocol)
- *   query, which Postgres rejects for multiple statements. As a simple `Query` message the server parses
- *   all statements itself (semicolons inside strings or dollar quotes are safe, unlike adapter-pg's
- *   `executeScript` split on ';') and runs them in one implicit transaction;
+ * - argument-free `executeRaw` runs explicitly as one simple-protocol query (trap 3). The engine sends
+ *   whole migration scripts through `executeRaw`. Multiple statements are only legal in a simple `Query`
+ *   message; a prepared (Parse/Bind) statement rejects them. adapter-pg 7.10.1 + pg 8.23.1 happen to
+ *   send an empty parameter list as a simple query (checked), but a `statementNameGenerator` or another
+ *   driver would prepare it, so we do not depend on that. The server parses the statements itself
+ *   (semicolons in strings or dollar quotes are safe, unlike adapter-pg's `executeScript`, which splits
+ *   on every ';'), runs them in one implicit transaction, and we sum the row counts of all results;
  * - `"char"` columns, relabelled as text for adapter-pg (trap 4), are reported to the engine as
  *   `Character`, the type its row accessors expect for them;
  * - the PostgreSQL 18 constraint-query fix above.
