@@ -9,6 +9,7 @@ import { authzSuite } from './suites/authz.js';
 import { ingestSuite } from './suites/ingest.js';
 import { querySuite } from './suites/queries.js';
 import { sweepSuite } from './suites/sweeps.js';
+import { transferSuite } from './suites/transfer.js';
 import { databaseTargets, openTestEnv, type TestEnv } from './support/env.js';
 import { type Seed, seed } from './support/seed.js';
 
@@ -30,6 +31,7 @@ for (const target of targets) {
     querySuite(get);
     ingestSuite(get);
     sweepSuite(get);
+    transferSuite(get);
     authzSuite(get);
   });
 }

@@ -18,6 +18,8 @@ import { costLimitPlugin, depthRule } from '../limits.js';
 import { buildApiSchema } from '../schema/build.js';
 import { PayloadTooLargeError, readBody } from './body.js';
 import { explorerHtml } from './explorer.js';
+import './export.js';
+import './import.js';
 import './ingest.js';
 import { type RouteHandler, routeRequest } from './routes.js';
 
