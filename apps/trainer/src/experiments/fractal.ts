@@ -148,6 +148,9 @@ export async function runFractalExperiment(
     landscapeStats.push({
       repeat: r,
       variogramHurst: roughness,
+      // Surface dimension 3 - H and profile dimension 2 - H from the variogram slope (science-spec §5.9).
+      surfaceDimension: roughness === null ? null : 3 - roughness,
+      profileDimension: roughness === null ? null : 2 - roughness,
       redrawnSteps: walk.redrawnSteps,
       clampedSteps: walk.clampedSteps,
       finalPosition: [walk.positions[walk.positions.length - 2], walk.positions[walk.positions.length - 1]],
