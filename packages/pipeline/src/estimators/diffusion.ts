@@ -1,0 +1,100 @@
+/**
+ * Estimator `diffusion`: windowed MSD, alpha, tau0, t0 and beta of the stored trajectory (seed 000 §3;
+ * science-spec §1.2-1.4), with the same scalar and curve names as the API adapter it replaces.
+ */
+import { analyzeTrajectory, type DiffusionOptions, type TrajectoryDiffusion } from '@sgdscope/analysis';
+import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
+import type { RepoDeps } from '@sgdscope/db/repo/context';
+import { streamTrajectory } from '@sgdscope/db/repo/trajectory';
+import type { JsonObject, RunRecord } from '@sgdscope/db/repo/types';
+import { MissingDataError } from '../errors.js';
+import { definedJson, enumParam, intParam, numberParam, rejectUnknownKeys } from '../params.js';
+import type { Estimator, EstimatorOutput } from '../registry.js';
+import { requireTrajectory, ScalarList } from './shared.js';
+
+const NAME = 'diffusion';
+const MAX_INT = 10_000_000;
+
+/** Validated diffusion parameters with defaults written out (T = 1000, tamsd, RMSE threshold 0.03). */
+export function resolveDiffusionParams(raw: Readonly<Record<string, unknown>>): JsonObject {
+  rejectUnknownKeys(NAME, raw, [
+    'windowSize',
+    'stride',
+    'convention',
+    'rmseThreshold',
+    'minFitPoints',
+    'betaLagSpan',
+    'maxWindows',
+  ]);
+  const windowSize = intParam(NAME, raw, 'windowSize', 1000, 3, MAX_INT);
+  return definedJson({
+    windowSize,
+    stride: intParam(NAME, raw, 'stride', windowSize, 1, MAX_INT),
+    convention: enumParam(NAME, raw, 'convention', 'tamsd', ['tamsd', 'eq3']),
+    rmseThreshold: numberParam(NAME, raw, 'rmseThreshold', 0.03, { min: 0, max: 10, minExclusive: true }),
+    minFitPoints: intParam(NAME, raw, 'minFitPoints', 10, 2, MAX_INT),
+    betaLagSpan: intParam(NAME, raw, 'betaLagSpan', 20, 1, MAX_INT),
+    maxWindows:
+      raw.maxWindows === undefined || raw.maxWindows === null
+        ? undefined
+        : intParam(NAME, raw, 'maxWindows', 1, 1, MAX_INT),
+  });
+}
+
+/** Converts a trajectory diffusion result into the stored scalars, curves and details (shared with toy-walk). */
+export function diffusionOutput(result: TrajectoryDiffusion): EstimatorOutput {
+  const scalars = new ScalarList();
+  result.windows.forEach((w, i) => {
+    scalars.add('alpha', i, w.alpha, w.alphaStdErr);
+    scalars.add('rmse', i, w.rmse);
+    scalars.add('tau0', i, w.tau0);
+    scalars.add('alphaShort', i, w.alphaShort, w.alphaShortStdErr);
+    scalars.add('alphaLong', i, w.alphaLong, w.alphaLongStdErr);
+  });
+  scalars.add('t0', -1, result.t0);
+  const curves: AnalysisCurveInput[] = result.windows.flatMap((w, i) => [
+    { name: 'msd', window: i, tw: w.tw, x: w.msd.tau, y: w.msd.value, meta: { convention: w.convention } },
+    { name: 'beta', window: i, tw: w.tw, x: w.beta.tau, y: w.beta.value },
+  ]);
+  return {
+    scalars: scalars.items,
+    curves,
+    details: {
+      convention: result.convention,
+      windowSize: result.windowSize,
+      stride: result.stride,
+      d: result.d,
+      rmseThreshold: result.rmseThreshold,
+      t0DataDrivenThreshold: Number.isFinite(result.t0DataDrivenThreshold)
+        ? result.t0DataDrivenThreshold
+        : null,
+      t0DataDriven: result.t0DataDriven,
+      windows: result.windows.map((w) => ({ tw: w.tw, rmse: w.rmse, tau0DataDriven: w.tau0DataDriven })),
+    },
+  };
+}
+
+/** Runs analyzeTrajectory over the stored trajectory; MissingDataError when it holds less than one window. */
+export async function runDiffusion(
+  deps: RepoDeps,
+  run: RunRecord,
+  params: JsonObject,
+): Promise<EstimatorOutput> {
+  await requireTrajectory(deps, run);
+  const result = await analyzeTrajectory(streamTrajectory(deps, run.id), params as DiffusionOptions);
+  if (result.windows.length === 0) {
+    throw new MissingDataError(
+      `run ${run.id} has too few trajectory rows for one window of ${params.windowSize}`,
+    );
+  }
+  return diffusionOutput(result);
+}
+
+export const diffusionEstimator: Estimator = {
+  name: NAME,
+  version: 'diffusion-1',
+  kinds: ['network', 'fractal_landscape'],
+  description: 'Windowed MSD, alpha, tau0, t0 and beta of the weight trajectory (seed 000 §3).',
+  resolveParams: resolveDiffusionParams,
+  run: runDiffusion,
+};

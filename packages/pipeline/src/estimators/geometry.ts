@@ -1,0 +1,73 @@
+/**
+ * Estimator `geometry`: fractal dimension of the weight path per window (seed 000 §1.5; science-spec §5 item 5):
+ * Delta r^2 ~ Delta s^lambda from log-averaged pairs, Df = 2/lambda, two-segment crossover.
+ */
+import { fractalDimension } from '@sgdscope/analysis';
+import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
+import type { RepoDeps } from '@sgdscope/db/repo/context';
+import type { JsonObject, RunRecord } from '@sgdscope/db/repo/types';
+import { MissingDataError } from '../errors.js';
+import { definedJson, enumParam, intParam, rejectUnknownKeys } from '../params.js';
+import type { Estimator, EstimatorOutput } from '../registry.js';
+import { requireTrajectory, ScalarList } from './shared.js';
+import { steppedWindows } from './windows.js';
+
+const NAME = 'geometry';
+
+function resolveParams(raw: Readonly<Record<string, unknown>>): JsonObject {
+  rejectUnknownKeys(NAME, raw, ['windowSize', 'maxWindows', 'binsPerDecade', 'groupBy']);
+  return definedJson({
+    // Pairs grow as N^2: 2000 rows is 2M pairs per window, the most that stays interactive.
+    windowSize: intParam(NAME, raw, 'windowSize', 1000, 10, 2000),
+    maxWindows: intParam(NAME, raw, 'maxWindows', 100, 1, 10_000),
+    binsPerDecade: intParam(NAME, raw, 'binsPerDecade', 10, 2, 100),
+    groupBy: enumParam(NAME, raw, 'groupBy', 'lag', ['lag', 'contour']),
+  });
+}
+
+async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Promise<EstimatorOutput> {
+  await requireTrajectory(deps, runRecord);
+  const scalars = new ScalarList();
+  const curves: AnalysisCurveInput[] = [];
+  const windows: JsonObject[] = [];
+  for await (const w of steppedWindows(deps, runRecord, {
+    span: params.windowSize as number,
+    maxWindows: params.maxWindows as number,
+  })) {
+    const fd = fractalDimension(w, {
+      binsPerDecade: params.binsPerDecade as number,
+      groupBy: params.groupBy as 'lag' | 'contour',
+    });
+    scalars.add('lambda', w.index, fd.lambda, fd.lambdaStdErr);
+    scalars.add('Df', w.index, fd.Df);
+    scalars.add('crossover', w.index, fd.crossover);
+    curves.push({ name: 'contour', window: w.index, tw: w.firstStep, x: fd.curve.x, y: fd.curve.y });
+    windows.push({
+      window: w.index,
+      tw: w.firstStep,
+      pairs: fd.pairs,
+      lambdaShort: fd.lambdaShort,
+      lambdaLong: fd.lambdaLong,
+      crossoverSseRatio: fd.crossoverSseRatio,
+      arithmeticDf: Number.isFinite(fd.arithmetic.Df) ? fd.arithmetic.Df : null,
+    });
+  }
+  if (windows.length === 0) {
+    throw new MissingDataError(`run ${runRecord.id} has fewer than ${params.windowSize} trajectory rows`);
+  }
+  return {
+    scalars: scalars.items,
+    curves,
+    details: { estimator: 'mean ln r^2 vs mean ln s (log-averaged), Df = 2/lambda', windows },
+  };
+}
+
+export const geometryEstimator: Estimator = {
+  name: NAME,
+  version: 'geometry-1',
+  kinds: ['network', 'fractal_landscape'],
+  description:
+    'Fractal dimension Df = 2/lambda of the weight path per window, with crossover (seed 000 §1.5).',
+  resolveParams,
+  run,
+};

@@ -1,0 +1,100 @@
+/**
+ * Estimator `msl`: mean squared loss difference against distance per window, MSL ~ Delta r^(2H) (seed 000 §1.6;
+ * science-spec §5 item 6), from the trajectory rows and the minibatch `loss` series at the same steps.
+ */
+import { meanSquaredLoss } from '@sgdscope/analysis';
+import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
+import type { RepoDeps } from '@sgdscope/db/repo/context';
+import type { JsonObject, RunRecord } from '@sgdscope/db/repo/types';
+import { MissingDataError } from '../errors.js';
+import { definedJson, intParam, numberParam, rejectUnknownKeys } from '../params.js';
+import type { Estimator, EstimatorOutput } from '../registry.js';
+import { requireSeries, requireTrajectory, ScalarList } from './shared.js';
+import { steppedWindows } from './windows.js';
+
+const NAME = 'msl';
+
+function resolveParams(raw: Readonly<Record<string, unknown>>): JsonObject {
+  rejectUnknownKeys(NAME, raw, [
+    'windowSize',
+    'maxWindows',
+    'binsPerDecade',
+    'minPairsPerBin',
+    'fitMin',
+    'fitMax',
+  ]);
+  const finite = { min: 0, max: Number.MAX_VALUE, minExclusive: true };
+  return definedJson({
+    windowSize: intParam(NAME, raw, 'windowSize', 1000, 10, 2000),
+    maxWindows: intParam(NAME, raw, 'maxWindows', 100, 1, 10_000),
+    binsPerDecade: intParam(NAME, raw, 'binsPerDecade', 10, 2, 100),
+    minPairsPerBin: intParam(NAME, raw, 'minPairsPerBin', 100, 1, 1_000_000),
+    fitMin:
+      raw.fitMin === undefined || raw.fitMin === null
+        ? undefined
+        : numberParam(NAME, raw, 'fitMin', 0, finite),
+    fitMax:
+      raw.fitMax === undefined || raw.fitMax === null
+        ? undefined
+        : numberParam(NAME, raw, 'fitMax', 0, finite),
+  });
+}
+
+async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Promise<EstimatorOutput> {
+  await requireTrajectory(deps, runRecord);
+  const loss = await requireSeries(deps, runRecord, 'loss');
+  const byStep = new Map<number, number>();
+  for (let i = 0; i < loss.steps.length; i++) byStep.set(loss.steps[i], loss.values[i]);
+  const scalars = new ScalarList();
+  const curves: AnalysisCurveInput[] = [];
+  const windows: JsonObject[] = [];
+  const skipped: JsonObject[] = [];
+  for await (const w of steppedWindows(deps, runRecord, {
+    span: params.windowSize as number,
+    maxWindows: params.maxWindows as number,
+  })) {
+    const losses = new Float64Array(w.rows);
+    let missing = 0;
+    for (let r = 0; r < w.rows; r++) {
+      const v = byStep.get(w.firstStep + r * w.strideSteps);
+      if (v === undefined || !Number.isFinite(v)) missing++;
+      else losses[r] = v;
+    }
+    if (missing > 0) {
+      skipped.push({
+        window: w.index,
+        tw: w.firstStep,
+        reason: `${missing} rows have no finite loss at their step`,
+      });
+      continue;
+    }
+    const msl = meanSquaredLoss(w, losses, {
+      binsPerDecade: params.binsPerDecade as number,
+      minPairsPerBin: params.minPairsPerBin as number,
+      fitRange: { min: params.fitMin as number | undefined, max: params.fitMax as number | undefined },
+    });
+    scalars.add('mslExponent', w.index, msl.exponent, msl.exponentStdErr);
+    scalars.add('H', w.index, msl.H, msl.exponentStdErr / 2);
+    curves.push({ name: 'msl', window: w.index, tw: w.firstStep, x: msl.curve.x, y: msl.curve.y });
+    windows.push({ window: w.index, tw: w.firstStep, pairs: msl.pairs });
+  }
+  if (windows.length === 0) {
+    throw new MissingDataError(
+      `run ${runRecord.id}: no window of ${params.windowSize} trajectory rows with a loss at every row`,
+    );
+  }
+  return {
+    scalars: scalars.items,
+    curves,
+    details: { loss: 'recorded minibatch loss (seed code)', bins: 'log-spaced distance', windows, skipped },
+  };
+}
+
+export const mslEstimator: Estimator = {
+  name: NAME,
+  version: 'msl-1',
+  kinds: ['network', 'fractal_landscape'],
+  description: 'Mean squared loss vs distance, exponent 2H per window (seed 000 §1.6).',
+  resolveParams,
+  run,
+};

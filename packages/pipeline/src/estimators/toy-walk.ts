@@ -1,0 +1,165 @@
+/**
+ * Estimator `toy-walk`: the 2-D walker on a fractal landscape (seed 000 §4 / Fig. 8; science-spec §2.1). The
+ * trajectory holds (x_r, y_r) columns for each repeat r; each repeat is one window (window = r): its whole-walk
+ * diffusion fit, the stable fit of its recorded gradient components, and its path as a `trajectory2d` curve with
+ * the key of its landscape grid artifact in meta. A pooled `alphaDist` over all repeats is stored at window -1.
+ */
+import { analyzeTrajectory } from '@sgdscope/analysis';
+import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
+import type { RepoDeps } from '@sgdscope/db/repo/context';
+import { artifactSteps } from '@sgdscope/db/repo/pipeline-reads';
+import { streamTrajectory } from '@sgdscope/db/repo/trajectory';
+import type { JsonObject, RunRecord } from '@sgdscope/db/repo/types';
+import { MissingDataError } from '../errors.js';
+import { enumParam, intParam, numberParam, rejectUnknownKeys } from '../params.js';
+import type { Estimator, EstimatorOutput } from '../registry.js';
+import { fitDetails, fitStableWindow, resolveStableFitParams } from './gradient-stable.js';
+import { requireLatestArtifact, requireTrajectory, ScalarList } from './shared.js';
+
+const NAME = 'toy-walk';
+
+function resolveParams(raw: Readonly<Record<string, unknown>>): JsonObject {
+  rejectUnknownKeys(NAME, raw, [
+    'convention',
+    'rmseThreshold',
+    'minFitPoints',
+    'betaLagSpan',
+    'method',
+    'resamples',
+    'level',
+    'bins',
+    'seed',
+    'minSamples',
+  ]);
+  return {
+    convention: enumParam(NAME, raw, 'convention', 'tamsd', ['tamsd', 'eq3']),
+    rmseThreshold: numberParam(NAME, raw, 'rmseThreshold', 0.03, { min: 0, max: 10, minExclusive: true }),
+    minFitPoints: intParam(NAME, raw, 'minFitPoints', 10, 2, 1_000_000),
+    betaLagSpan: intParam(NAME, raw, 'betaLagSpan', 20, 1, 1_000_000),
+    ...resolveStableFitParams(NAME, raw),
+  };
+}
+
+/** The whole trajectory in memory (toy walks are a few thousand rows of 2R columns). */
+async function readWholeTrajectory(
+  deps: RepoDeps,
+  runId: string,
+): Promise<{ rows: number; d: number; data: Float32Array }> {
+  const parts: Float32Array[] = [];
+  let rows = 0;
+  let d = 0;
+  for await (const chunk of streamTrajectory(deps, runId)) {
+    d = chunk.d;
+    rows += chunk.rows;
+    parts.push(chunk.data.subarray(0, chunk.rows * chunk.d));
+  }
+  const data = new Float32Array(rows * d);
+  let at = 0;
+  for (const p of parts) {
+    data.set(p, at);
+    at += p.length;
+  }
+  return { rows, d, data };
+}
+
+async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Promise<EstimatorOutput> {
+  await requireTrajectory(deps, runRecord);
+  const traj = await readWholeTrajectory(deps, runRecord.id);
+  if (traj.d % 2 !== 0)
+    throw new MissingDataError(`run ${runRecord.id}: trajectory width ${traj.d} is not 2 x repeats`);
+  const repeats = traj.d / 2;
+  const minRows = 2 * (params.minFitPoints as number) + 2;
+  if (traj.rows < minRows)
+    throw new MissingDataError(`run ${runRecord.id}: ${traj.rows} trajectory rows, need ${minRows}`);
+  const gradients = await requireLatestArtifact(deps, runRecord, 'gradients');
+  const [gR, gSteps, gComp] = gradients.shape;
+  if (gradients.shape.length !== 3 || gComp !== 2 || gR !== repeats) {
+    throw new MissingDataError(
+      `run ${runRecord.id}: gradients artifact shape [${gradients.shape.join(', ')}] does not match ${repeats} repeats x steps x 2`,
+    );
+  }
+  const stable = resolveStableFitParams(NAME, params);
+  const scalars = new ScalarList();
+  const curves: AnalysisCurveInput[] = [];
+  const windows: JsonObject[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const path = new Float64Array(traj.rows * 2);
+    for (let t = 0; t < traj.rows; t++) {
+      path[2 * t] = traj.data[t * traj.d + 2 * r];
+      path[2 * t + 1] = traj.data[t * traj.d + 2 * r + 1];
+    }
+    // One window over the whole walk: eq3 needs 2T rows, so T is half the walk there.
+    const windowSize = params.convention === 'eq3' ? Math.floor(traj.rows / 2) : traj.rows;
+    const diffusion = await analyzeTrajectory([{ rows: traj.rows, d: 2, data: path }], {
+      windowSize,
+      convention: params.convention as 'tamsd' | 'eq3',
+      rmseThreshold: params.rmseThreshold as number,
+      minFitPoints: params.minFitPoints as number,
+      betaLagSpan: params.betaLagSpan as number,
+      maxWindows: 1,
+    });
+    const w = diffusion.windows[0];
+    scalars.add('alpha', r, w.alpha, w.alphaStdErr);
+    scalars.add('rmse', r, w.rmse);
+    scalars.add('tau0', r, w.tau0);
+    scalars.add('alphaShort', r, w.alphaShort, w.alphaShortStdErr);
+    scalars.add('alphaLong', r, w.alphaLong, w.alphaLongStdErr);
+    curves.push({
+      name: 'msd',
+      window: r,
+      tw: 0,
+      x: w.msd.tau,
+      y: w.msd.value,
+      meta: { convention: w.convention },
+    });
+    curves.push({ name: 'beta', window: r, tw: 0, x: w.beta.tau, y: w.beta.value });
+    const landscapeName = `landscape_r${r}`;
+    const landscapeSteps = await artifactSteps(deps, runRecord.id, landscapeName);
+    curves.push({
+      name: 'trajectory2d',
+      window: r,
+      x: Array.from({ length: traj.rows }, (_, t) => path[2 * t]),
+      y: Array.from({ length: traj.rows }, (_, t) => path[2 * t + 1]),
+      meta: {
+        landscapeArtifact:
+          landscapeSteps.length > 0
+            ? { runId: runRecord.id, name: landscapeName, step: landscapeSteps[0] }
+            : null,
+      },
+    });
+    const g = Float64Array.from(gradients.data.subarray(r * gSteps * 2, (r + 1) * gSteps * 2)).filter(
+      Number.isFinite,
+    );
+    const entry: JsonObject = { window: r, rows: traj.rows, gradientValues: g.length };
+    if (g.length >= stable.minSamples) {
+      entry.stable = fitDetails(fitStableWindow(g, r, undefined, stable, scalars, curves), r, null);
+    }
+    windows.push(entry);
+  }
+  const pooled = Float64Array.from(gradients.data).filter(Number.isFinite);
+  let pooledFit: JsonObject | null = null;
+  if (repeats > 1 && pooled.length >= stable.minSamples) {
+    pooledFit = fitDetails(fitStableWindow(pooled, -1, undefined, stable, scalars, curves), -1, null);
+  }
+  return {
+    scalars: scalars.items,
+    curves,
+    details: {
+      layout: 'window r = repeat r; whole walk as one diffusion window',
+      convention: params.convention as string,
+      gradients: 'both components dL/dx, dL/dy of every step',
+      windows,
+      pooled: pooledFit,
+    },
+  };
+}
+
+export const toyWalkEstimator: Estimator = {
+  name: NAME,
+  version: 'toy-walk-1',
+  kinds: ['fractal_landscape'],
+  description:
+    'Fractal-landscape walker: per-repeat diffusion, gradient alphaDist, 2-D path (seed 000 Fig. 8).',
+  resolveParams,
+  run,
+};

@@ -1,0 +1,257 @@
+/**
+ * Estimators on runs seeded with synthetic data of known ground truth, on PGlite and the PostgreSQL server:
+ * Brownian trajectory -> alpha ~ 1; alpha-stable gradient samples (alpha = 1.5) -> alphaDist CI covers 1.5;
+ * exponential escape times -> rate CI covers the true rate; a phase-diagram run -> coded phases; the cache;
+ * bad parameters; runs without data skip with a reason.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { brownianPath, createRng, stableSample } from '@sgdscope/analysis';
+import { getAnalysisResults } from '@sgdscope/db/repo/analysis';
+import { writeArtifact } from '@sgdscope/db/repo/artifacts';
+import type { RepoDeps } from '@sgdscope/db/repo/context';
+import { createRun, finishRun, startRun } from '@sgdscope/db/repo/runs';
+import { appendSteps } from '@sgdscope/db/repo/steps';
+import { analyzeRun, analyzeRunAll, PipelineParamsError } from '../src/index.js';
+import { newProject, openTargets, writeRows } from './fixtures.js';
+
+const { ready, skipped } = await openTargets();
+for (const s of skipped) describe(s.name, { skip: s.skip ?? 'unavailable' }, () => undefined);
+after(() => Promise.all(ready.map((t) => t.close())));
+
+/** A network run with a Brownian trajectory (2000 rows, d = 200), a loss series, gradient samples, Hessian eigenvalues. */
+async function seedNetworkRun(deps: RepoDeps, projectId: string): Promise<string> {
+  const run = await createRun(deps, {
+    projectId,
+    name: 'brownian',
+    kind: 'network',
+    config: { learningRate: 0.1 },
+  });
+  await startRun(deps, run.id);
+  const path = brownianPath({ steps: 2000, d: 200, seed: 7 });
+  await writeRows(deps, run.id, path.rows, path.d, path.data);
+  const rng = createRng(11);
+  const loss = Float64Array.from({ length: 2000 }, (_, t) => 2 * Math.exp(-t / 500) + 0.05 * rng.normal());
+  await appendSteps(deps, run.id, { fromStep: 0, series: { loss } });
+  for (let w = 0; w < 2; w++) {
+    const g = createRng(100 + w);
+    const data = Float64Array.from({ length: 2000 }, () => stableSample(g, 1.5, 0, 0.01, 0));
+    await writeArtifact(deps, run.id, {
+      name: 'gradient_sample',
+      step: w * 1000,
+      shape: [2000],
+      data,
+      meta: { window: w },
+    });
+  }
+  for (const [i, step] of [0, 1000, 2000].entries()) {
+    const top = Float64Array.from([3, 10, 7].map((v) => v / (1 + i)));
+    await writeArtifact(deps, run.id, { name: 'hessian_top_eigenvalues', step, shape: [3], data: top });
+  }
+  return run.id;
+}
+
+for (const target of ready) {
+  describe(target.name, () => {
+    const deps = target.deps;
+    let projectId = '';
+    let runId = '';
+    before(async () => {
+      projectId = await newProject(deps);
+      runId = await seedNetworkRun(deps, projectId);
+    });
+
+    test('analyzeRunAll on a network run stores every network estimator', async () => {
+      const reports = await analyzeRunAll(deps, runId);
+      const byName = Object.fromEntries(reports.map((r) => [r.estimator, r]));
+      for (const name of [
+        'diffusion',
+        'gradient-stable',
+        'geometry',
+        'msl',
+        'loss-fluctuations',
+        'hessian',
+      ]) {
+        assert.equal(byName[name]?.status, 'done', `${name}: ${byName[name]?.reason}`);
+      }
+      assert.equal(byName.escape, undefined, 'escape does not apply to network runs');
+
+      const [diffusion] = await getAnalysisResults(deps, runId, { estimator: 'diffusion' });
+      const alphas = diffusion.scalars.filter((s) => s.name === 'alpha');
+      assert.deepEqual(
+        alphas.map((s) => s.window),
+        [0, 1],
+      );
+      // Brownian, d = 200, T = 1000: alpha measured over 15 seeds is 0.995 ± 0.034 (SD); 0.15 is > 4 SD.
+      for (const a of alphas) assert.ok(Math.abs(a.value - 1) < 0.15, `alpha ${a.value}`);
+      const msd = diffusion.curves.find((c) => c.name === 'msd' && c.window === 1);
+      assert.equal(msd?.tw, 1000);
+      assert.equal(msd?.x.length, 999);
+      assert.deepEqual(msd?.meta, { convention: 'tamsd' });
+      assert.ok(diffusion.curves.some((c) => c.name === 'beta' && c.window === 0));
+
+      const [stable] = await getAnalysisResults(deps, runId, { estimator: 'gradient-stable' });
+      const alphaDist = stable.scalars.filter((s) => s.name === 'alphaDist');
+      assert.equal(alphaDist.length, 2);
+      for (const a of alphaDist) {
+        // 95 % block-bootstrap CI at n = 2000 (width ~0.15); it covered 1.5 in 10 of 10 seeds tried.
+        assert.ok(a.ciLower! <= 1.5 && 1.5 <= a.ciUpper!, `CI [${a.ciLower}, ${a.ciUpper}]`);
+        assert.equal(a.ciLevel, 0.95);
+        assert.ok(a.ciUpper! < 2, 'a heavy tail must exclude the Gaussian alpha = 2');
+      }
+      for (const name of ['stableScale', 'stableBeta', 'vuongZ']) {
+        assert.equal(stable.scalars.filter((s) => s.name === name).length, 2, name);
+      }
+      assert.ok(
+        stable.scalars.filter((s) => s.name === 'vuongZ').every((s) => s.value > 2),
+        'stable beats Gaussian',
+      );
+      const hist = stable.curves.find((c) => c.name === 'gradHist' && c.window === 0)!;
+      const meta = hist.meta as { stable: number[]; gaussian: number[] };
+      assert.equal(meta.stable.length, hist.x.length);
+      assert.equal(meta.gaussian.length, hist.x.length);
+
+      const [geometry] = await getAnalysisResults(deps, runId, { estimator: 'geometry' });
+      const df = geometry.scalars.filter((s) => s.name === 'Df');
+      // A Brownian path has Df = 2 (lambda = 1); log-averaged estimator, 1000-row windows.
+      for (const d of df) assert.ok(Math.abs(d.value - 2) < 0.3, `Df ${d.value}`);
+      assert.ok(geometry.curves.some((c) => c.name === 'contour' && c.window === 0));
+
+      const [msl] = await getAnalysisResults(deps, runId, { estimator: 'msl' });
+      assert.equal(msl.scalars.filter((s) => s.name === 'mslExponent').length, 2);
+      assert.equal(msl.scalars.filter((s) => s.name === 'H').length, 2);
+
+      const [fluct] = await getAnalysisResults(deps, runId, { estimator: 'loss-fluctuations' });
+      const movvar = fluct.curves.find((c) => c.name === 'lossMovVar')!;
+      assert.deepEqual(Array.from(movvar.x.subarray(0, 3)), [0, 100, 200]);
+      // Noise SD 0.05 dominates the variance of 101 points (trend change over 100 steps is ~0.3 at most early on).
+      const late = movvar.y[movvar.y.length - 3];
+      assert.ok(late > 0.0015 && late < 0.0035, `late moving variance ${late} vs 0.0025`);
+      const jumpMean = fluct.scalars.find((s) => s.name === 'lossJumpMean')!.value;
+      // |N(0, 2 * 0.05^2)| has mean 0.05 * 2 / sqrt(pi) = 0.0564; n = 1999, SE ~ 0.001.
+      assert.ok(Math.abs(jumpMean - 0.0564) < 0.005, `mean |dL| ${jumpMean}`);
+
+      const [hessian] = await getAnalysisResults(deps, runId, { estimator: 'hessian' });
+      const top = hessian.curves.find((c) => c.name === 'hessianEig' && c.window === 0)!;
+      assert.deepEqual(Array.from(top.x), [0, 1000, 2000]);
+      assert.deepEqual(Array.from(top.y), [10, 5, 10 / 3]);
+    });
+
+    test('identical parameters hit the cache; different ones compute a new result', async () => {
+      const first = await analyzeRun(deps, runId, 'diffusion', {});
+      assert.equal(first.status, 'done');
+      assert.ok(first.status === 'done' && first.cached, 'analyzeRunAll already stored the default result');
+      const spelled = await analyzeRun(deps, runId, 'diffusion', { windowSize: 1000, convention: 'tamsd' });
+      assert.ok(spelled.status === 'done' && spelled.cached, 'defaults written out give the same key');
+      assert.equal(spelled.resultId, first.resultId);
+      const other = await analyzeRun(deps, runId, 'diffusion', { windowSize: 500 });
+      assert.ok(other.status === 'done' && !other.cached);
+      assert.notEqual(other.resultId, first.resultId);
+      const all = await getAnalysisResults(deps, runId, { estimator: 'diffusion' });
+      assert.equal(all.length, 2);
+      const small = all.find((r) => r.id === other.resultId)!;
+      assert.equal(small.scalars.filter((s) => s.name === 'alpha').length, 4);
+    });
+
+    test('bad parameters are rejected with messages naming the problem', async () => {
+      await assert.rejects(analyzeRun(deps, runId, 'diffusion', { windowSize: -3 }), {
+        name: 'PipelineParamsError',
+        message: /windowSize must be an integer in \[3, 10000000\], got -3/,
+      });
+      await assert.rejects(
+        analyzeRun(deps, runId, 'diffusion', { windowsize: 100 }),
+        /unknown parameter "windowsize"/,
+      );
+      await assert.rejects(
+        analyzeRun(deps, runId, 'diffusion', { convention: 'msd' }),
+        /convention must be one of "tamsd", "eq3"/,
+      );
+      await assert.rejects(
+        analyzeRun(deps, runId, 'gradient-stable', { resamples: 1.5 }),
+        /resamples must be an integer/,
+      );
+      await assert.rejects(
+        analyzeRun(deps, runId, 'nope', {}),
+        /unknown estimator "nope" \(known: diffusion, /,
+      );
+      await assert.rejects(analyzeRun(deps, runId, 'escape', {}), (e: Error) => {
+        assert.ok(e instanceof PipelineParamsError);
+        assert.match(e.message, /applies to escape runs; run .* is network/);
+        return true;
+      });
+    });
+
+    test('a run without data skips every estimator with a reason and stores nothing', async () => {
+      const empty = await createRun(deps, { projectId, name: 'empty', kind: 'network', config: {} });
+      const reports = await analyzeRunAll(deps, empty.id);
+      assert.equal(reports.length, 6);
+      for (const r of reports) {
+        assert.equal(r.status, 'skipped', r.estimator);
+        assert.match(
+          r.reason ?? '',
+          /has no (stored trajectory|step series "loss"|"gradient_sample" artifact|"hessian_top_eigenvalues" artifact)/,
+        );
+      }
+      assert.equal((await getAnalysisResults(deps, empty.id)).length, 0);
+    });
+
+    test('escape run: rate CI covers the true rate of exponential escape times', async () => {
+      const run = await createRun(deps, {
+        projectId,
+        name: 'esc',
+        kind: 'escape',
+        config: { batchSize: 1, eta: 0.02 },
+      });
+      const rng = createRng(5);
+      const rate = 0.25;
+      const times = Float64Array.from({ length: 100 }, () => -Math.log(1 - (rng.next() as number)) / rate);
+      times[99] = 60; // one censored repeat at the budget
+      const escaped = Float64Array.from({ length: 100 }, (_, i) => (i === 99 ? 0 : 1));
+      await writeArtifact(deps, run.id, { name: 'escape_time', step: 10, shape: [100], data: times });
+      await writeArtifact(deps, run.id, { name: 'escaped', step: 10, shape: [100], data: escaped });
+      const reports = await analyzeRunAll(deps, run.id);
+      assert.deepEqual(
+        reports.map((r) => [r.estimator, r.status]),
+        [['escape', 'done']],
+      );
+      const [res] = await getAnalysisResults(deps, run.id, { estimator: 'escape' });
+      const g = res.scalars.find((s) => s.name === 'escapeRate')!;
+      // Exact 95 % interval (censored-exponential, Cox): width ~ +-20 % at 99 escapes.
+      assert.ok(g.ciLower! <= rate && rate <= g.ciUpper!, `[${g.ciLower}, ${g.ciUpper}]`);
+      assert.equal(res.scalars.find((s) => s.name === 'censored')!.value, 1);
+      assert.ok(Math.abs(res.scalars.find((s) => s.name === 'meanEscapeTime')!.value - 1 / rate) < 1.5);
+      assert.equal(res.details?.method, 'censored-mle');
+    });
+
+    test('phase run: each simulated cell stored with its code, NaN cells left out', async () => {
+      const run = await createRun(deps, { projectId, name: 'phase', kind: 'phase_diagram', config: {} });
+      const meta = { etas: [0.1, 0.2], shiftVariances: [0.01, 0.1, 1] };
+      const phase = Float64Array.from([1, 2, 3, 1, Number.NaN, 2]);
+      await writeArtifact(deps, run.id, { name: 'phase', step: 0, shape: [2, 3], data: phase, meta });
+      const absX = Float64Array.from([0.01, 0.7, Number.NaN, 0.02, Number.NaN, 0.69]);
+      await writeArtifact(deps, run.id, { name: 'median_abs_x', step: 0, shape: [2, 3], data: absX, meta });
+      await analyzeRunAll(deps, run.id);
+      const [res] = await getAnalysisResults(deps, run.id, { estimator: 'phase' });
+      const codes = res.scalars.filter((s) => s.name === 'phase').map((s) => [s.window, s.value]);
+      assert.deepEqual(codes, [
+        [0, 1],
+        [1, 2],
+        [2, 3],
+        [3, 1],
+        [5, 2],
+      ]);
+      const x = res.scalars.filter((s) => s.name === 'finalAbsX').map((s) => s.window);
+      assert.deepEqual(x, [0, 1, 3, 5], 'undefined |x| (phase III) is absent, not NaN');
+      const cells = res.details?.cells as { window: number; eta: number; deltaS: number }[];
+      assert.deepEqual(
+        cells.find((c) => c.window === 5),
+        {
+          window: 5,
+          eta: 0.2,
+          deltaS: 1,
+        },
+      );
+      await finishRun(deps, run.id, { status: 'finished' });
+    });
+  });
+}
