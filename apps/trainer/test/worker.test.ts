@@ -40,7 +40,14 @@ class LifecycleRecorder implements RunRecorder {
   }
 }
 
-const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/test';
+/** Admin connection used to create and drop the test database (override to point at another server). */
+const ADMIN_URL = process.env.SGDSCOPE_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+
+function databaseUrl(database: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
 const fastEscape = { repeats: 10, seed: 1 };
 const longEscape = { repeats: 100, batchSize: 0.5, maxSteps: 50_000_000 }; // never escapes: runs until stopped
 
@@ -54,11 +61,16 @@ async function until(predicate: () => boolean, ms: number, what: string): Promis
 }
 
 /** The same worker scenario against any connection string. */
-function workerScenario(connection: () => string): void {
-  it('runs queued runs with concurrency 2, records failures, and cancels runs in progress on stop()', async () => {
+function workerScenario(connection: () => string | null): void {
+  it('runs queued runs with concurrency 2, records failures, and cancels runs in progress on stop()', async (t) => {
+    const url = connection();
+    if (url === null) {
+      t.skip('PostgreSQL server absent (see the SKIPPED line)');
+      return;
+    }
     const recorders = new Map<string, LifecycleRecorder>();
     const ended: RunEndEvent[] = [];
-    const queue = await openRunQueue({ connectionString: connection() });
+    const queue = await openRunQueue({ connectionString: url });
     try {
       await enqueueRun(queue, 'run-a', 'escape', fastEscape);
       await enqueueRun(queue, 'run-b', 'phase_diagram', {
@@ -78,7 +90,7 @@ function workerScenario(connection: () => string): void {
       await queue.stop({ graceful: false, wait: true });
     }
     const worker = await startWorker({
-      connectionString: connection(),
+      connectionString: url,
       concurrency: 2,
       pollingIntervalSeconds: 0.5,
       recorderFactory: (runId) => {
@@ -138,15 +150,7 @@ describe('pg-boss worker against PostgreSQL 127.0.0.1:5432', () => {
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
   });
-  it('has a server to test against (otherwise the scenario below is skipped)', (t) => {
-    if (!available) t.skip('PostgreSQL server absent');
-  });
-  describe('scenario', { skip: false }, () => {
-    workerScenario(() => {
-      if (!available) throw new Error('PostgreSQL server absent: see the SKIPPED line above');
-      return `postgresql://postgres@127.0.0.1:5432/${database}`;
-    });
-  });
+  workerScenario(() => (available ? databaseUrl(database) : null));
 });
 
 describe('pg-boss worker against PGlite served by pglite-socket', () => {
