@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
-import { parseDatabaseUrl } from '../src/migrate/connection.js';
+import { formatDatabaseUrl, parseDatabaseUrl, quoteIdent, redactUrl } from '../src/migrate/connection.js';
+import { migrationTimestamp, writeMigration } from '../src/migrate/files.js';
 import {
   DEFAULT_MIGRATIONS_DIR,
   DEFAULT_SCHEMA_PATH,
@@ -51,6 +52,53 @@ test('the repository has a migration history with a Prisma lock file', () => {
   assert.match(committedMigrations[0]!, /^\d{14}_init$/);
   const lock = readFileSync(join(DEFAULT_MIGRATIONS_DIR, 'migration_lock.toml'), 'utf8');
   assert.match(lock, /provider = "postgresql"/);
+});
+
+test('connection URLs split into discrete fields and back; passwords never printed', () => {
+  const fields = parseDatabaseUrl('postgresql://al%40ice:s%3Acret@db.example:6543/my%20db');
+  assert.deepEqual(fields, {
+    host: 'db.example',
+    port: 6543,
+    user: 'al@ice',
+    password: 's:cret',
+    database: 'my db',
+  });
+  assert.deepEqual(parseDatabaseUrl(formatDatabaseUrl(fields)), fields);
+  assert.deepEqual(parseDatabaseUrl('postgres://localhost'), {
+    host: 'localhost',
+    port: 5432,
+    user: 'postgres',
+    database: 'postgres',
+  });
+  assert.equal(redactUrl('postgresql://u:secret@h:1/d'), 'postgresql://u:***@h:1/d');
+  assert.throws(() => parseDatabaseUrl('mysql://h/d'), /Not a PostgreSQL URL/);
+  assert.equal(quoteIdent('a"b'), '"a""b"');
+});
+
+test('an empty engine diff is recognised; any statement is not', () => {
+  assert.equal(isEmptyMigrationScript('-- This is an empty migration.\n'), true);
+  assert.equal(isEmptyMigrationScript(''), true);
+  assert.equal(isEmptyMigrationScript('-- CreateIndex\nCREATE INDEX "i" ON "Run"("x");\n'), false);
+});
+
+test('migration files use Prisma layout: <UTC timestamp>_<name>/migration.sql, lock file, lexical order', () => {
+  assert.equal(migrationTimestamp(new Date('2026-01-02T03:04:05.678Z')), '20260102030405');
+  const dir = mkdtempSync(join(tmpdir(), 'sgdscope-files-'));
+  try {
+    writeMigration(dir, '20260102030405_b', 'SELECT 2;');
+    writeMigration(dir, '20260101000000_a', 'SELECT 1;');
+    assert.throws(() => writeMigration(dir, '20260101000000_a', 'SELECT 3;'), /already exists/);
+    const list = readMigrationList(dir);
+    assert.deepEqual(
+      list.migrationDirectories.map((d) => d.path),
+      ['20260101000000_a', '20260102030405_b'],
+    );
+    assert.deepEqual(list.migrationDirectories[0]!.migrationFile.content, { tag: 'ok', value: 'SELECT 1;' });
+    assert.match(list.lockfile.content ?? '', /provider = "postgresql"/);
+    assert.deepEqual(readMigrationList(join(dir, 'missing')).migrationDirectories, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 for (const target of targets) {
