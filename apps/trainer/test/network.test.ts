@@ -154,6 +154,11 @@ test('abort signal: the run stops, checkpoints, ends canceled, and a restart com
   const resumed = await runNetworkExperiment({ ...tinyConfig, steps: 60 }, recorder);
   assert.equal(resumed.status, 'finished');
   assert.equal(resumed.summary.replayedSteps, 0);
+  await assert.rejects(
+    runNetworkExperiment({ ...tinyConfig, steps: 90, learningRate: 0.05 }, recorder),
+    /different trajectory-determining settings/,
+    'extending the run with another learning rate is refused',
+  );
   assert.deepEqual(
     recorder.steps(),
     Array.from({ length: 60 }, (_, i) => i),

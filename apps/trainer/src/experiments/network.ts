@@ -179,6 +179,30 @@ interface CheckpointMeta {
   readonly gradientSample: GradientSampleState | null;
   readonly parameterCount: number;
   readonly model: string;
+  /** trajectoryFingerprint of the config that wrote it. */
+  readonly fingerprint: string;
+}
+
+/**
+ * The config fields that determine w(t) and what is recorded per step, canonically serialised. A checkpoint
+ * only resumes a run with the same fingerprint: `steps` may grow (extend a run) and evaluation-only settings
+ * (backend, Hessian, landscape, flush cadence) may change, but resuming with another learning rate, seed or
+ * model would splice two different trajectories into one run.
+ */
+export function trajectoryFingerprint(config: NetworkConfig): string {
+  const {
+    steps: _steps,
+    backend: _backend,
+    hessian: _hessian,
+    landscape: _landscape,
+    stepFlushEvery: _flush,
+    ...determining
+  } = config;
+  return JSON.stringify(determining, (_key, value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)))
+      : value,
+  );
 }
 
 /**
@@ -267,6 +291,12 @@ async function trainAndRecord(
       if (meta.parameterCount !== d || checkpoint.data.length !== d) {
         throw new Error(`checkpoint has ${checkpoint.data.length} weights, the configured model ${d}`);
       }
+      if (meta.fingerprint !== trajectoryFingerprint(config)) {
+        throw new Error(
+          'cannot resume: the checkpoint was written by a config with different trajectory-determining settings ' +
+            `(checkpoint ${meta.fingerprint}, now ${trajectoryFingerprint(config)})`,
+        );
+      }
       writeFlatWeights(model, Float32Array.from(checkpoint.data));
       startStep = checkpoint.step;
       nextChunkSeq = meta.nextChunkSeq;
@@ -324,6 +354,7 @@ async function trainAndRecord(
       gradientSample: gradientSampler?.state() ?? null,
       parameterCount: d,
       model: model.name,
+      fingerprint: trajectoryFingerprint(config),
     };
     await recorder.writeArtifact({
       name: CHECKPOINT_ARTIFACT,
