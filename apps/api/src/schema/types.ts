@@ -9,6 +9,7 @@ import {
   RunKindEnum,
   RunStatusEnum,
 } from './enums.js';
+import { FloatListScalar } from './scalars.js';
 
 @ObjectType({ description: 'A team space; every run, sweep and view belongs to exactly one project.' })
 export class Project {
@@ -158,20 +159,19 @@ export class SeriesBuckets {
   scheme!: BucketSchemeEnum;
   @Field(() => Int, { description: 'Number of recorded steps the buckets cover.' })
   totalSteps!: number;
-  @Field(() => [Int], { description: 'First step of each bucket.' })
+  @Field(() => FloatListScalar, { description: 'First step of each bucket.' })
   stepStart!: number[];
-  @Field(() => [Int], { description: 'Last step of each bucket.' })
+  @Field(() => FloatListScalar, { description: 'Last step of each bucket.' })
   stepEnd!: number[];
-  @Field(() => [Float], {
-    nullable: 'items',
+  @Field(() => FloatListScalar, {
     description: 'Minimum per bucket (null when all values were non-finite).',
   })
   min!: (number | null)[];
-  @Field(() => [Float], { nullable: 'items', description: 'Maximum per bucket; keeps spikes visible.' })
+  @Field(() => FloatListScalar, { description: 'Maximum per bucket; keeps spikes visible.' })
   max!: (number | null)[];
-  @Field(() => [Float], { nullable: 'items', description: 'Mean of finite values per bucket.' })
+  @Field(() => FloatListScalar, { description: 'Mean of finite values per bucket.' })
   mean!: (number | null)[];
-  @Field(() => [Float], { nullable: 'items', description: 'Last value in each bucket.' })
+  @Field(() => FloatListScalar, { description: 'Last value in each bucket.' })
   last!: (number | null)[];
 }
 
@@ -206,17 +206,17 @@ export class AnalysisCurve {
   window!: number;
   @Field(() => Int, { nullable: true, description: 'Window start step tw for per-window curves.' })
   tw!: number | null;
-  @Field(() => [Float], { description: 'Abscissa.' })
+  @Field(() => FloatListScalar, { description: 'Abscissa.' })
   x!: number[];
-  @Field(() => [Float], { nullable: 'items', description: 'Ordinate.' })
+  @Field(() => FloatListScalar, { description: 'Ordinate.' })
   y!: (number | null)[];
-  @Field(() => [Float], {
-    nullable: 'itemsAndList',
+  @Field(() => FloatListScalar, {
+    nullable: true,
     description: 'Lower band, when the estimator gives one.',
   })
   yLower!: (number | null)[] | null;
-  @Field(() => [Float], {
-    nullable: 'itemsAndList',
+  @Field(() => FloatListScalar, {
+    nullable: true,
     description: 'Upper band, when the estimator gives one.',
   })
   yUpper!: (number | null)[] | null;

@@ -1,0 +1,220 @@
+/**
+ * API benchmark (`npm run bench -w @sgdscope/api`): autocannon on loopback against a real server over
+ * a fresh PostgreSQL-server database (SGDSCOPE_BENCH_DB=pglite for the embedded one), seeded in bulk:
+ * 10,000 runs (one sweep insert) with an alpha scalar each, plus 4 runs carrying full curve sets.
+ * Each scenario reports p50/p95 latency and throughput next to a trivial `{ __typename }` query
+ * measured in the same run, and the ratio to it. Targets (issue): runs page p95 < 50 ms,
+ * compareRuns(4, all curves) p95 < 150 ms, aggregate(10k, 2 keys) p95 < 100 ms.
+ */
+import 'reflect-metadata';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { LocalBlobStore } from '@sgdscope/db/blob/local';
+import { createDb } from '@sgdscope/db/client';
+import { saveAnalysisResult } from '@sgdscope/db/repo/analysis';
+import { createApiKey } from '@sgdscope/db/repo/api-keys';
+import type { RepoDeps } from '@sgdscope/db/repo/context';
+import { addMember, createProject, createUser } from '@sgdscope/db/repo/projects';
+import { createSweep } from '@sgdscope/db/repo/sweeps';
+import { testDatabases } from '@sgdscope/db/testing';
+import autocannon from 'autocannon';
+import { startApiServer } from '../src/http/server.js';
+import { RunProgressBus } from '../src/pubsub.js';
+
+const DURATION_S = Number(process.env.SGDSCOPE_BENCH_SECONDS ?? 5);
+const CONNECTIONS = 8;
+
+interface Measured {
+  readonly name: string;
+  readonly p50: number;
+  readonly p95: number;
+  readonly rps: number;
+  readonly errors: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+/** Load one GraphQL operation for DURATION_S seconds; latencies from every response, exact percentiles. */
+async function load(
+  url: string,
+  key: string,
+  name: string,
+  query: string,
+  variables: object,
+): Promise<Measured> {
+  const times: number[] = [];
+  let non2xx = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${url}/graphql`,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration: DURATION_S,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query, variables }),
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+      times.push(ms);
+      if (status !== 200) non2xx++;
+    });
+  });
+  times.sort((a, b) => a - b);
+  return {
+    name,
+    p50: percentile(times, 0.5),
+    p95: percentile(times, 0.95),
+    rps: result.requests.average,
+    errors: non2xx + result.errors,
+  };
+}
+
+/** One request, checked for GraphQL errors, so the bench never times error responses. */
+async function check(url: string, key: string, query: string, variables: object): Promise<void> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { errors?: unknown };
+  if (body.errors) throw new Error(`bench query failed: ${JSON.stringify(body.errors)}`);
+}
+
+async function main(): Promise<void> {
+  const kind = process.env.SGDSCOPE_BENCH_DB === 'pglite' ? 'pglite' : 'postgres';
+  const [target] = await testDatabases({ kinds: [kind] });
+  if (!target.url) throw new Error(`no ${kind} database: ${target.skip}`);
+  const db = await createDb({ url: target.url, maxConnections: 10 });
+  const blobDir = await mkdtemp(path.join(tmpdir(), 'sgdscope-api-bench-'));
+  const repo: RepoDeps = { prisma: db.prisma, blobs: new LocalBlobStore(blobDir) };
+  try {
+    const t0 = performance.now();
+    const user = await createUser(repo, { email: 'bench@a.test', name: 'Bench' });
+    const project = await createProject(repo, { slug: 'bench', name: 'Bench' });
+    await addMember(repo, { projectId: project.id, userId: user.id, role: 'viewer' });
+    const key = (await createApiKey(repo, { userId: user.id, name: 'bench' })).secret;
+    // 10 x 10 grid x 100 replicates = 10,000 runs in one bulk insert.
+    const { sweep } = await createSweep(repo, {
+      projectId: project.id,
+      name: 'bench',
+      kind: 'network',
+      baseConfig: { model: 'mlp', optimizer: { name: 'sgd', momentum: 0 } },
+      grid: {
+        batchSize: [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096],
+        learningRate: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1],
+      },
+      replicates: 100,
+    });
+    // Bulk scalars: one result and one alpha per run, written set-wise (10,000 repository calls
+    // would dominate the bench's run time). Same tables and columns saveAnalysisResult writes.
+    await db.pool.query(
+      `INSERT INTO "AnalysisResult" ("runId", "estimator", "estimatorVersion", "paramsHash", "params", "status", "createdAt")
+       SELECT r."id", 'diffusion', 'bench', 'h', '{}'::jsonb, 'DONE', now() FROM "Run" r WHERE r."sweepId" = $1`,
+      [sweep.id],
+    );
+    await db.pool.query(
+      `INSERT INTO "AnalysisScalar" ("resultId", "runId", "name", "window", "value", "stdErr")
+       SELECT a."id", a."runId", 'alpha', 0, 0.8 + random() * 0.6, 0.02 FROM "AnalysisResult" a
+       JOIN "Run" r ON r."id" = a."runId" WHERE r."sweepId" = $1`,
+      [sweep.id],
+    );
+    await db.pool.query('ANALYZE');
+    // Four runs with a full curve set: 24 windows x (MSD + beta) of 999 lags each.
+    const { rows: four } = await db.pool.query<{ id: string }>(
+      'SELECT "id" FROM "Run" WHERE "sweepId" = $1 ORDER BY "id" LIMIT 4',
+      [sweep.id],
+    );
+    const tau = Array.from({ length: 999 }, (_, i) => i + 1);
+    for (const { id } of four) {
+      await saveAnalysisResult(repo, id, {
+        estimator: 'diffusion',
+        estimatorVersion: 'bench-curves',
+        params: { windowSize: 1000 },
+        scalars: Array.from({ length: 24 }, (_, w) => ({
+          name: 'alpha',
+          window: w,
+          value: 1 + w / 100,
+          stdErr: 0.01,
+        })),
+        curves: Array.from({ length: 24 }, (_, w) => [
+          { name: 'msd', window: w, tw: w * 1000, x: tau, y: tau.map((t) => t ** 1.2) },
+          { name: 'beta', window: w, tw: w * 1000, x: tau, y: tau.map(() => 1.2) },
+        ]).flat(),
+      });
+    }
+    const seedS = (performance.now() - t0) / 1000;
+
+    const server = await startApiServer({ services: { repo, progress: new RunProgressBus() }, port: 0 });
+    try {
+      const scenarios: [string, string, object, number][] = [
+        ['{ __typename } (baseline)', '{ __typename }', {}, Number.NaN],
+        [
+          'runs: 50 of 10k, filter batchSize>=64, sort alpha[0] desc',
+          `query($p: ID!) { runs(projectId: $p, first: 50, filter: { config: [{ key: "batchSize", op: GTE, value: 64 }] },
+            orderBy: [{ field: METRIC, key: "alpha", window: 0, direction: DESC }]) {
+            totalCount edges { cursor node { id name batchSize learningRate status metrics { name window value } } } } }`,
+          { p: project.id },
+          50,
+        ],
+        [
+          'compareRuns: 4 runs, all curves (24 windows x msd+beta x 999 pts)',
+          `query($ids: [ID!]!) { compareRuns(ids: $ids) { runs { id } metrics { name window values { value } }
+            curves { name window curves { x y } } configDiff { key values } } }`,
+          { ids: four.map((r) => r.id) },
+          150,
+        ],
+        [
+          'aggregate: 10k runs, groupBy batchSize x learningRate',
+          `query($p: ID!) { aggregate(projectId: $p, groupBy: ["batchSize", "learningRate"], metric: { name: "alpha", window: 0 }) {
+            keys n mean stdErr ciLower ciUpper } }`,
+          { p: project.id },
+          100,
+        ],
+      ];
+      const results: (Measured & { target: number })[] = [];
+      const sequential: string[] = [];
+      for (const [name, query, variables, target] of scenarios) {
+        await check(server.url, key, query, variables);
+        // Unloaded latency: 15 sequential requests, median.
+        const single: number[] = [];
+        for (let i = 0; i < 15; i++) {
+          const t = performance.now();
+          await check(server.url, key, query, variables);
+          single.push(performance.now() - t);
+        }
+        single.sort((a, b) => a - b);
+        sequential.push(`${name}: ${single[7].toFixed(1)} ms`);
+        const measured = await load(server.url, key, name, query, variables);
+        results.push({ ...measured, target });
+      }
+      const base = results[0];
+      console.log(`sequential (one request at a time) median: ${sequential.join('; ')}`);
+      console.log(
+        `sgdscope API bench on ${target.name}; seeded 10,000 runs in ${seedS.toFixed(1)} s; ${CONNECTIONS} connections, ${DURATION_S} s per scenario`,
+      );
+      console.log('scenario | p50 ms | p95 ms | req/s | p95 / baseline p95 | target p95 | errors');
+      for (const r of results) {
+        const verdict = Number.isNaN(r.target)
+          ? '-'
+          : `${r.target} ms ${r.p95 < r.target ? 'met' : 'MISSED'}`;
+        console.log(
+          `${r.name} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.rps.toFixed(0)} | ${(r.p95 / base.p95).toFixed(1)}x | ${verdict} | ${r.errors}`,
+        );
+      }
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await db.close();
+    await target.dispose();
+    await rm(blobDir, { recursive: true, force: true });
+  }
+}
+
+await main();
