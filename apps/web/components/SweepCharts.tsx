@@ -59,33 +59,37 @@ export function MetricVsKey(props: {
 
 export interface EscapeFit {
   against: string;
-  slope: number;
+  slope: number | null;
   slopeStdErr: number | null;
-  intercept: number;
-  r: number;
-  n: number;
+  intercept: number | null;
+  pearsonR: number | null;
+  note: string | null;
   points: Array<{
     x: number;
     rate: number;
-    rateLower: number | null;
-    rateUpper: number | null;
+    ciLower: number;
+    ciUpper: number;
+    negLogRate: number;
     n: number;
-    censored: number;
+    escaped: number;
+    runs: number;
   }>;
 }
 
 /** −log γ against the control variable with the weighted fit line and Pearson r (seed 001 Figs. 3–5). */
 export function EscapeFitChart({ fit }: { fit: EscapeFit }) {
-  const pts = fit.points.filter((p) => p.rate > 0).map((p) => ({ x: p.x, y: -Math.log(p.rate) }));
+  const pts = fit.points.filter((p) => p.rate > 0).map((p) => ({ x: p.x, y: p.negLogRate }));
   const xs = pts.map((p) => p.x);
-  const line = xs.length
-    ? [Math.min(...xs), Math.max(...xs)].map((x) => ({ x, y: fit.intercept + fit.slope * x }))
-    : [];
+  const { slope, intercept } = fit;
+  const line =
+    xs.length && slope !== null && intercept !== null
+      ? [Math.min(...xs), Math.max(...xs)].map((x) => ({ x, y: intercept + slope * x }))
+      : [];
   return (
     <ChartFrame
       id={`escape-${fit.against}`}
       title={`−log γ vs ${fit.against}`}
-      caption={`slope ${num(fit.slope)} ± ${num(fit.slopeStdErr)}, Pearson r = ${num(fit.r, 4)}, ${fit.n} grid points`}
+      caption={`slope ${num(fit.slope)} ± ${num(fit.slopeStdErr)}, Pearson r = ${num(fit.pearsonR, 4)}, ${fit.points.length} grid points${fit.note ? ` — ${fit.note}` : ''}`}
       data={fit.points}
       empty={pts.length === 0}
     >

@@ -65,16 +65,16 @@ query SavedViewComparison($token: String!) {
 export const ESCAPE_FIT = `
 query EscapeFit($sweepId: ID!, $against: EscapeControl!) {
   escapeRateFit(sweepId: $sweepId, against: $against) {
-    against slope slopeStdErr intercept r n
-    points { x rate rateLower rateUpper n censored }
+    against slope slopeStdErr slopeCiLower slopeCiUpper intercept pearsonR note
+    points { x rate ciLower ciUpper negLogRate n escaped runs }
   }
 }`;
 
 export const PHASE_DIAGRAM = `
 query PhaseDiagram($sweepId: ID!) {
   phaseDiagram(sweepId: $sweepId) {
-    cells { eta noise phase fraction n }
-    boundary { eta noise lower upper }
-    hyperbola { deltaC deltaCStdErr }
+    runs
+    cells { eta noise phase n countI countII countIII }
+    boundaries { between eta noise ciLower ciUpper ciLevel method }
   }
 }`;

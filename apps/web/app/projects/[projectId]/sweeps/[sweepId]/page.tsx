@@ -16,9 +16,35 @@ type Search = Promise<Record<string, string | string[] | undefined>>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 interface PhaseAnswer {
-  cells: PhaseCell[];
-  boundary: Array<{ eta: number; noise: number; lower?: number; upper?: number }>;
-  hyperbola: { deltaC: number; deltaCStdErr: number | null } | null;
+  runs: number;
+  cells: Array<{
+    eta: number;
+    noise: number;
+    phase: string;
+    n: number;
+    countI: number;
+    countII: number;
+    countIII: number;
+  }>;
+  boundaries: Array<{ between: string; eta: number; noise: number; ciLower: number; ciUpper: number }>;
+}
+
+/** Majority phase and its share per cell, for the heatmap. */
+function toCells(answer: PhaseAnswer): PhaseCell[] {
+  return answer.cells.map((c) => {
+    const counts = { I: c.countI, II: c.countII, III: c.countIII };
+    const phase = Object.entries(counts).sort((a, b) => b[1] - a[1])[0][0] as PhaseCell['phase'];
+    return { eta: c.eta, noise: c.noise, phase, fraction: c.n ? counts[phase] / c.n : 0, n: c.n };
+  });
+}
+
+/** Δc of the hyperbola η·ΔS = Δc through the I/II boundary points: the geometric mean of η·ΔS. */
+function hyperbolaDeltaC(answer: PhaseAnswer): number | null {
+  const pts = answer.boundaries.filter(
+    (b) => b.between.includes('II') && !b.between.includes('III') && b.eta > 0 && b.noise > 0,
+  );
+  if (pts.length === 0) return null;
+  return Math.exp(pts.reduce((s, b) => s + Math.log(b.eta * b.noise), 0) / pts.length);
 }
 
 /** A sweep: metric vs config key with error bars, escape-rate fits, and the phase diagram where they apply. */
@@ -62,7 +88,8 @@ export default async function SweepPage({
     const f = await optional<{ escapeRateFit: EscapeFit }>(ESCAPE_FIT, { sweepId, against }).catch(
       () => null,
     );
-    if (f?.escapeRateFit && f.escapeRateFit.points.length > 1) fits.push(f.escapeRateFit);
+    if (f?.escapeRateFit && new Set(f.escapeRateFit.points.map((p) => p.x)).size > 1)
+      fits.push(f.escapeRateFit);
   }
   const phase = await optional<{ phaseDiagram: PhaseAnswer }>(PHASE_DIAGRAM, { sweepId }).catch(() => null);
 
@@ -94,9 +121,11 @@ export default async function SweepPage({
         ))}
         {phase?.phaseDiagram && phase.phaseDiagram.cells.length > 0 ? (
           <PhaseDiagramChart
-            cells={phase.phaseDiagram.cells}
-            boundary={phase.phaseDiagram.boundary}
-            deltaC={phase.phaseDiagram.hyperbola?.deltaC ?? null}
+            cells={toCells(phase.phaseDiagram)}
+            boundary={phase.phaseDiagram.boundaries
+              .filter((b) => !b.between.includes('III'))
+              .map((b) => ({ eta: b.eta, noise: b.noise, lower: b.ciLower, upper: b.ciUpper }))}
+            deltaC={hyperbolaDeltaC(phase.phaseDiagram)}
           />
         ) : null}
       </div>
