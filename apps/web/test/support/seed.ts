@@ -101,14 +101,14 @@ export async function seedWebFixture(deps: RepoDeps): Promise<WebFixture> {
   });
   for (const [i, run] of network.runs.entries()) await seedNetworkRun(deps, run.id, rng, i % 2 === 0);
 
-  const escape = await createSweep(deps, {
+  const escapeSweep = await createSweep(deps, {
     projectId: project.id,
     name: 'escape-B',
     kind: 'escape',
     baseConfig: { learningRate: 0.02, repeats: 100 },
     grid: { batchSize: [1, 2, 3, 4] },
   });
-  for (const run of escape.runs) {
+  for (const run of escapeSweep.runs) {
     await startRun(deps, run.id);
     const rate = Math.exp(-(1 + 0.8 * (run.config.batchSize as number)));
     const times = Float64Array.from({ length: 100 }, () => -Math.log(1 - rng.next()) / rate);
@@ -167,7 +167,7 @@ export async function seedWebFixture(deps: RepoDeps): Promise<WebFixture> {
     otherProjectId: other.id,
     networkRunIds: network.runs.map((r) => r.id),
     networkSweepId: network.sweep.id,
-    escapeSweepId: escape.sweep.id,
+    escapeSweepId: escapeSweep.sweep.id,
     phaseSweepId: phase.sweep.id,
     viewToken: view.token,
   };
