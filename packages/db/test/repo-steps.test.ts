@@ -171,6 +171,11 @@ for (const target of targets) {
         /fromStep must be an integer/,
       );
       await assert.rejects(repo.appendSteps(run.id, { fromStep: 0, series: {} }), /no series/);
+      const tooMany = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`s${i}`, [1]]));
+      await assert.rejects(
+        repo.appendSteps(run.id, { fromStep: 0, series: tooMany }),
+        /1001 series; at most 1000/,
+      );
       await assert.rejects(
         repo.appendSteps(run.id, { fromStep: 0, series: { 'bad name': [1] } }),
         /series name/,

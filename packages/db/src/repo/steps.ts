@@ -56,6 +56,9 @@ export interface AppendStepsResult {
 /** One batch may carry at most this many steps per series (a few MB per call keeps transactions short). */
 export const MAX_BATCH_STEPS = 1_000_000;
 
+/** Series per batch: bounds the bind parameters of the batched summary upsert (PostgreSQL allows 65,535). */
+export const MAX_BATCH_SERIES = 1000;
+
 interface ChunkRow {
   id: bigint;
   fromStep: number;
@@ -78,6 +81,9 @@ function validateBatch(
   assertInt(batch.fromStep, 'fromStep');
   const names = Object.keys(batch.series ?? {});
   if (names.length === 0) throw new ValidationError('step batch has no series');
+  if (names.length > MAX_BATCH_SERIES) {
+    throw new ValidationError(`step batch has ${names.length} series; at most ${MAX_BATCH_SERIES} per batch`);
+  }
   const length = batch.series[names[0]]?.length;
   for (const name of names) {
     assertName(name, 'series name');
