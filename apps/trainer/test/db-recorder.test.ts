@@ -175,6 +175,56 @@ describe('DbRecorder: fractal experiment through an outage (pglite)', {
   });
 });
 
+describe('DbRecorder: escape and phase-diagram experiments analysed on finish (pglite)', {
+  skip: pglite ? undefined : 'no pglite',
+}, () => {
+  test('the escape and phase estimators read what the experiments record', async () => {
+    const deps = pglite!.deps;
+    const cases = [
+      { kind: 'escape' as const, raw: { repeats: 20, dimension: 2, maxSteps: 20_000 }, estimator: 'escape' },
+      {
+        kind: 'phase_diagram' as const,
+        raw: { etas: [0.1], shiftVariances: [0.001, 1], replicates: 4, dynamicalTime: 50 },
+        estimator: 'phase',
+      },
+    ];
+    for (const c of cases) {
+      const config = await validateConfig(c.kind, c.raw);
+      counter++;
+      const project = await createProject(deps, {
+        slug: `dbrec-${process.pid}-k${counter}`,
+        name: `k ${counter}`,
+      });
+      const run = await createRun(deps, { projectId: project.id, name: c.kind, kind: c.kind, config: {} });
+      const events: DbRecorderEvent[] = [];
+      const rec = new DbRecorder({
+        deps,
+        runId: run.id,
+        spoolDir: join(root, 'spool-kinds'),
+        onEvent: (e) => events.push(e),
+      });
+      assert.equal((await (await getExperiment(c.kind)).run(config, rec)).status, 'finished');
+      const analyzed = events.find((e) => e.type === 'analyzed') as {
+        result: { estimator: string; status: string; reason?: string }[];
+      };
+      const report = analyzed.result.find((r) => r.estimator === c.estimator);
+      assert.equal(report?.status, 'done', `${c.estimator}: ${report?.reason}`);
+      const [result] = await getAnalysisResults(deps, run.id, { estimator: c.estimator });
+      if (c.kind === 'escape') {
+        const rate = result.scalars.find((s) => s.name === 'escapeRate')!;
+        assert.ok(rate.value > 0 && rate.ciLower! < rate.value && rate.value < rate.ciUpper!);
+      } else {
+        const codes = result.scalars.filter((s) => s.name === 'phase');
+        assert.deepEqual(
+          codes.map((s) => s.window),
+          [0, 1],
+        );
+        for (const s of codes) assert.ok([1, 2, 3].includes(s.value));
+      }
+    }
+  });
+});
+
 for (const target of targets) {
   describe(`DbRecorder: step batches through an outage and a crash (${target.name})`, () => {
     test('50 batches of 20 steps, outage from batch 10, crash with 5 spooled, outage again on restart: all 1000 steps once', async () => {
