@@ -377,15 +377,17 @@ export async function aggregateRuns(
     const path = params.add(checkConfigKey(args.metric.key), 'text[]');
     valueExpr = `(CASE WHEN jsonb_typeof(r."summary" #> ${path}) = 'number' THEN (r."summary" #>> ${path})::float8 END)`;
   }
-  const keyCols = keyExprs.map((e, i) => `${e} AS k${i}`);
-  const groupCols = keyExprs.map((_, i) => `k${i}`);
+  // Groups are formed and ordered on the JSON values (numbers numerically), then sent as JSON text.
+  const keyCols = keyExprs.map((e, i) => `${e} AS g${i}`);
+  const groupCols = keyExprs.map((_, i) => `g${i}`);
+  const outCols = groupCols.map((g, i) => `${g}::text AS k${i}`);
   const sql = `
     WITH v AS (SELECT ${[...keyCols, `${valueExpr} AS val`].join(', ')} FROM "Run" r WHERE ${where})
-    SELECT ${[...groupCols.map((g) => `${g}::text AS ${g}`), 'count(val)::int AS n', 'avg(val) AS mean', 'stddev_samp(val) AS sd', 'min(val) AS min', 'max(val) AS max'].join(', ')}
+    SELECT ${[...outCols, 'count(val)::int AS n', 'avg(val) AS mean', 'stddev_samp(val) AS sd', 'min(val) AS min', 'max(val) AS max'].join(', ')}
     FROM v ${groupCols.length ? `GROUP BY ${groupCols.join(', ')} ORDER BY ${groupCols.join(', ')}` : ''}`;
   const rows = await prisma.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params.values);
   return rows.map((row) => ({
-    keys: groupCols.map((g) => (row[g] == null ? null : JSON.parse(String(row[g])))),
+    keys: groupCols.map((_, i) => (row[`k${i}`] == null ? null : JSON.parse(String(row[`k${i}`])))),
     n: Number(row.n),
     mean: row.mean == null ? null : Number(row.mean),
     sd: row.sd == null ? null : Number(row.sd),
