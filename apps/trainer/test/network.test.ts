@@ -98,12 +98,20 @@ test('end to end: tiny MLP on 256 MNIST digits learns and records steps, chunks 
     [
       [0, false],
       [50, false],
-      [100, true],
     ],
   );
   assert.equal(samples[0].data.length, 400);
-  assert.ok(samples[2].data.length > 100 && samples[2].data.length < 250, 'partial window: ~20/50 of 400');
-  assert.equal(recorder.artifacts('checkpoint').length, 2);
+  const partial = recorder.artifacts('gradient_sample_partial');
+  assert.deepEqual(
+    partial.map((a) => [a.step, a.meta?.partial]),
+    [[100, true]],
+  );
+  // steps 100..119 are 20 of the window's 50: about 160 of 400 draws (binomial SD ≈ 10)
+  assert.ok(partial[0].data.length > 100 && partial[0].data.length < 220, 'partial window: ~20/50 of 400');
+  assert.deepEqual(
+    recorder.artifacts('checkpoint').map((a) => a.step),
+    [40, 80, 120],
+  );
   assert.equal(progress.at(-1), 120);
   assert.equal(recorder.stepRewrites, 0);
 });
@@ -138,7 +146,7 @@ test('resume after a crash: no gap, no duplicate, and bit-identical to an uninte
   );
 });
 
-test('abort signal: the run stops, checkpoints, ends canceled, and a restart completes it', async () => {
+test('abort signal: the run stops, ends canceled without cutting a chunk; a restart completes it; more steps extend it', async () => {
   const recorder = new MemoryRecorder();
   const controller = new AbortController();
   const outcome = await runNetworkExperiment({ ...tinyConfig, steps: 60 }, recorder, {
@@ -150,15 +158,16 @@ test('abort signal: the run stops, checkpoints, ends canceled, and a restart com
   assert.equal(outcome.status, 'canceled');
   assert.equal(recorder.status, 'canceled');
   assert.equal(await recorder.lastStep(), 29);
-  assert.equal((await recorder.readArtifact('checkpoint'))?.step, 30);
+  assert.equal(await recorder.readArtifact('checkpoint'), null, 'no checkpoint before step 40');
+  assert.deepEqual(
+    recorder.chunks().map((c) => [c.seq, c.fromStep, c.rows]),
+    [[0, 0, 25]],
+    'the chunk in progress is not cut short',
+  );
   const resumed = await runNetworkExperiment({ ...tinyConfig, steps: 60 }, recorder);
   assert.equal(resumed.status, 'finished');
-  assert.equal(resumed.summary.replayedSteps, 0);
-  await assert.rejects(
-    runNetworkExperiment({ ...tinyConfig, steps: 90, learningRate: 0.05 }, recorder),
-    /different trajectory-determining settings/,
-    'extending the run with another learning rate is refused',
-  );
+  assert.equal(resumed.summary.replayedSteps, 30);
+  assert.equal(recorder.chunkRewrites, 0, 'the replay does not rewrite chunk 0');
   assert.deepEqual(
     recorder.steps(),
     Array.from({ length: 60 }, (_, i) => i),
@@ -166,6 +175,22 @@ test('abort signal: the run stops, checkpoints, ends canceled, and a restart com
   assert.equal(recorder.stepRewrites, 0);
   const rows = recorder.chunks().reduce((n, c) => n + c.rows, 0);
   assert.equal(rows, 60, 'one trajectory row per step, none twice');
+  const extended = await runNetworkExperiment({ ...tinyConfig, steps: 90 }, recorder);
+  assert.equal(extended.summary.resumedFromStep, 60, 'extension starts at the end-of-run checkpoint');
+  assert.deepEqual(
+    recorder.steps(),
+    Array.from({ length: 90 }, (_, i) => i),
+  );
+  assert.equal(recorder.stepRewrites + recorder.chunkRewrites, 0);
+  assert.equal(
+    recorder.chunks().reduce((n, c) => n + c.rows, 0),
+    90,
+  );
+  await assert.rejects(
+    runNetworkExperiment({ ...tinyConfig, steps: 120, learningRate: 0.05 }, recorder),
+    /different trajectory-determining settings/,
+    'extending the run with another learning rate is refused',
+  );
 });
 
 test('FileRecorder run directory: float16 chunks as numpy <f2, steps JSON, artifacts, resume from files', async () => {
@@ -206,9 +231,10 @@ test('FileRecorder run directory: float16 chunks as numpy <f2, steps JSON, artif
   assert.ok((hessian?.data[0] ?? 0) >= (hessian?.data[2] ?? 0));
   const surface = await recorder.readArtifact('landscape2d');
   assert.deepEqual(surface?.shape, [3, 3]);
-  // restart on the finished directory: everything is replayed silently from the checkpoint at step 20
+  // restart on the finished directory: nothing to do past the end-of-run checkpoint
   const again = await runNetworkExperiment(config, new FileRecorder(dir));
-  assert.equal(again.summary.resumedFromStep, 20);
+  assert.equal(again.summary.resumedFromStep, 30, 'from the end-of-run checkpoint');
+  assert.equal(again.summary.replayedSteps, 0);
   assert.equal(readdirSync(join(dir, 'steps')).length, 3, 'no new step files');
 });
 

@@ -9,9 +9,13 @@
  * Resume: every random draw is a function of (seed, purpose, index) (train/random-streams.ts), so the run is a
  * deterministic function of its config. A `checkpoint` artifact (weights w(c) + next chunk seq + the
  * gradient-sample window in progress) is written every `checkpointEvery` steps, after everything for steps < c
- * is durable. Everything belonging to step t (chunk rows, artifacts) is written before t's scalars are
- * flushed, so `recorder.lastStep()` bounds what is durable. A restarted run loads the latest checkpoint,
- * replays steps c .. lastStep silently (writing nothing) and records from lastStep + 1: no gap, no duplicate.
+ * is durable, and at the end of a finished run. Everything belonging to step t (chunk rows, artifacts) is
+ * written before t's scalars are flushed, so `recorder.lastStep()` bounds what is durable. A restarted run
+ * loads the latest checkpoint, replays steps c .. lastStep silently and records from lastStep + 1: no gap, no
+ * duplicate step. Chunk boundaries depend on the config only, so a chunk the crashed attempt stored beyond
+ * lastStep is regenerated with identical bytes under the same seq (an idempotent retry for every recorder).
+ * Cancelling (the AbortSignal) flushes the step scalars and ends the run 'canceled' without cutting a chunk
+ * short: until it is resumed, a canceled run's trajectory ends at its last complete chunk.
  */
 import { RandomProjection } from '@sgdscope/analysis';
 import * as tf from '@tensorflow/tfjs';
@@ -428,7 +432,11 @@ async function trainAndRecord(
   const msPerStep = stepsThisRun > 0 ? (performance.now() - started) / stepsThisRun : null;
 
   if (canceled) {
-    await writeCheckpoint(step);
+    // No partial chunk and no checkpoint here: chunk boundaries must stay a function of the config alone
+    // (cuts at chunkRows and at the periodic checkpoints), because an earlier crashed attempt may already
+    // have stored the full chunk under this seq, and stores reject different content under one key. The
+    // scalars are kept; a restart replays from the last periodic checkpoint and completes the chunk.
+    await flushSteps();
   } else {
     await writeChunk(trajectory?.flush() ?? null);
     // A window cut short by the end of the run is emitted here; a complete one was written at its last step.
@@ -446,7 +454,9 @@ async function trainAndRecord(
         }),
       );
     }
-    await flushSteps();
+    // A checkpoint at the end lets a later call with more `steps` extend the run after its last chunk.
+    if (diverged) await flushSteps();
+    else await writeCheckpoint(step);
   }
   const summary = {
     kind: 'network',

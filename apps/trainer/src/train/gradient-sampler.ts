@@ -68,7 +68,9 @@ export class GradientSampler {
     const filled = Float64Array.from(this.values.filter((v) => !Number.isNaN(v)));
     if (filled.length === 0) return null;
     return {
-      name: 'gradient_sample',
+      // A partial window has its own name: extending the run later writes the complete window under
+      // 'gradient_sample' at the same step, and one (name, step) key must never hold two contents.
+      name: partial ? 'gradient_sample_partial' : 'gradient_sample',
       step: this.window * this.options.windowSteps,
       shape: [filled.length],
       data: filled,
