@@ -20,9 +20,9 @@ import type { RepoDeps } from '../src/repo/context.js';
 import { addMember, createProject, createUser } from '../src/repo/projects.js';
 import { aggregateRuns, compileRunWhere, listRuns, QueryInputError, SqlParams } from '../src/repo/queries.js';
 import { createRun, finishRun } from '../src/repo/runs.js';
-import type { RunRecord } from '../src/repo/types.js';
+import type { JsonObject, RunRecord } from '../src/repo/types.js';
 import { saveView, viewByToken } from '../src/repo/views.js';
-import { openRepoTargets, type RepoTarget } from './repo-fixtures.js';
+import { openRepoTargets } from './repo-fixtures.js';
 
 describe('query compiler (no database)', () => {
   it('refuses config keys that are not dotted identifiers, before any SQL is built', () => {
@@ -75,7 +75,7 @@ for (const target of targets) {
         return u.id;
       };
       users = { viewer: await mk('viewer'), editor: await mk('editor'), stranger: await mk(null) };
-      const configs = [
+      const configs: JsonObject[] = [
         { batchSize: 32, optimizer: { name: 'sgd', momentum: 0 }, width: 1 },
         { batchSize: 64, optimizer: { name: 'sgd', momentum: 0.9 }, width: '1' },
         { batchSize: 128, optimizer: { name: 'adam' } },
