@@ -181,6 +181,23 @@ for (const target of ready) {
       });
     });
 
+    test("diffusion defaults are the API adapter's (same cache key); too-wide trajectories skip geometry", async () => {
+      const { findEstimator } = await import('../src/index.js');
+      assert.deepEqual(findEstimator('diffusion')?.resolveParams({}), {
+        windowSize: 1000,
+        stride: 1000,
+        convention: 'tamsd',
+        rmseThreshold: 0.03,
+        minFitPoints: 10,
+        betaLagSpan: 20,
+      });
+      assert.equal(findEstimator('diffusion')?.version, 'diffusion-1');
+      await assert.rejects(analyzeRun(deps, runId, 'geometry', { maxDimension: 100 }), {
+        name: 'MissingDataError',
+        message: /trajectory width 200 exceeds maxDimension 100/,
+      });
+    });
+
     test('a run without data skips every estimator with a reason and stores nothing', async () => {
       const empty = await createRun(deps, { projectId, name: 'empty', kind: 'network', config: {} });
       const reports = await analyzeRunAll(deps, empty.id);

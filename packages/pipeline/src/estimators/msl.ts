@@ -27,6 +27,9 @@ function resolveParams(raw: Readonly<Record<string, unknown>>): JsonObject {
   return definedJson({
     windowSize: intParam(NAME, raw, 'windowSize', 1000, 10, 2000),
     maxWindows: intParam(NAME, raw, 'maxWindows', 100, 1, 10_000),
+    // Pair geometry costs N^2 d / 2 per window: 1000 rows of the full 79,510-weight MLP is 4e10 multiply-adds a
+    // window, so wider trajectories are skipped by default (record a random-projection sketch, or raise this).
+    maxDimension: intParam(NAME, raw, 'maxDimension', 20_000, 1, 100_000_000),
     binsPerDecade: intParam(NAME, raw, 'binsPerDecade', 10, 2, 100),
     minPairsPerBin: intParam(NAME, raw, 'minPairsPerBin', 100, 1, 1_000_000),
     fitMin:
@@ -53,6 +56,11 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
     span: params.windowSize as number,
     maxWindows: params.maxWindows as number,
   })) {
+    if (w.d > (params.maxDimension as number)) {
+      throw new MissingDataError(
+        `run ${runRecord.id}: trajectory width ${w.d} exceeds maxDimension ${params.maxDimension} (record a sketch or raise it)`,
+      );
+    }
     const losses = new Float64Array(w.rows);
     let missing = 0;
     for (let r = 0; r < w.rows; r++) {
