@@ -370,6 +370,8 @@ async function trainAndRecord(
   };
 
   const started = performance.now();
+  // CPU time of this process: on a shared machine wall time per step inflates with the load, CPU time does not.
+  const cpuStarted = process.cpuUsage();
   let step = startStep;
   let canceled = false;
   let diverged = false;
@@ -430,6 +432,8 @@ async function trainAndRecord(
   }
   const stepsThisRun = step - startStep;
   const msPerStep = stepsThisRun > 0 ? (performance.now() - started) / stepsThisRun : null;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuMsPerStep = stepsThisRun > 0 ? (cpu.user + cpu.system) / 1000 / stepsThisRun : null;
 
   if (canceled) {
     // No partial chunk and no checkpoint here: chunk boundaries must stay a function of the config alone
@@ -471,6 +475,7 @@ async function trainAndRecord(
     finalLoss: lastLoss,
     diverged,
     msPerStep,
+    cpuMsPerStep,
     trajectoryMsPerStep: stepsThisRun > 0 ? trajectoryMs / stepsThisRun : null,
     stepConvention: 'loss, gradient and trajectory row of step t are taken at w(t), before update t',
     trajectoryStride: config.trajectory.stride,
