@@ -71,6 +71,8 @@ test('stopping and restarting the embedded server mid-run loses and duplicates n
     assert.equal(await rec.lastStep(), 199, 'answered from the spool and the last step seen');
 
     server = await startEmbeddedPostgres({ dataDir, port, maxConnections: 5 });
+    await rec.flushSpool();
+    assert.equal(rec.pendingRecords, 0, 'flushSpool replays everything once the server is back');
     for (let b = 20; b < 30; b++) await write(b);
     await rec.finish('finished');
     assert.equal(rec.pendingRecords, 0);

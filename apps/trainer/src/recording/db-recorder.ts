@@ -372,6 +372,14 @@ export class DbRecorder implements RunRecorder {
   }
 
   /**
+   * Replays the spool now, retrying transient failures until finishTimeoutMs, without finishing the run. A worker
+   * calls it at start-up for spool files left by a crash (`<spoolDir>/<runId>.spool`) of runs it will not resume.
+   */
+  flushSpool(): Promise<void> {
+    return this.serial(() => this.retryUntil(Date.now() + this.finishTimeoutMs, () => this.flush()));
+  }
+
+  /**
    * Flushes the spool (retrying transient failures until finishTimeoutMs), marks the run finished/failed/canceled,
    * then, for a finished run, runs the analysis pipeline; an analysis error is reported, not thrown (the run's
    * data is complete, and any estimator can be rerun from the API). If the spool cannot be flushed in time, the
