@@ -126,18 +126,91 @@ interface StoredChunkMeta {
   byteLength: number;
 }
 
+/** What the run holds around a chunk's seq and step range, read in one statement. */
+interface ChunkSlot {
+  readonly twin: StoredChunkMeta | undefined;
+  readonly overlap: { seq: number; fromStep: number; rows: number } | undefined;
+  /** d of any stored chunk of the run (all share one d), or undefined when there are none. */
+  readonly storedD: number | undefined;
+}
+
 /**
- * Checks a chunk against what the run already holds. Returns the stored twin when this is an
- * identical retry, throws ConflictError for a different chunk under the same seq, an overlapping
- * step range, or a different d than the run's other chunks.
+ * Reads the same-seq chunk, the first chunk overlapping the step range and the run's d in one round
+ * trip. NotFoundError when the run does not exist.
  */
-async function checkAgainstStored(
-  tx: Tx,
+async function inspectSlot(tx: Tx, runId: string, chunk: TrajectoryChunkInput): Promise<ChunkSlot> {
+  const to = chunk.fromStep + chunk.rows - 1;
+  const rows = await tx.$queryRawUnsafe<
+    {
+      twinSeq: number | null;
+      twinFrom: number | null;
+      twinRows: number | null;
+      twinD: number | null;
+      twinDtype: string | null;
+      twinChecksum: string | null;
+      twinKey: string | null;
+      twinBytes: number | null;
+      overlapSeq: number | null;
+      overlapFrom: number | null;
+      overlapRows: number | null;
+      storedD: number | null;
+    }[]
+  >(
+    `SELECT t."seq" AS "twinSeq", t."fromStep" AS "twinFrom", t."rows" AS "twinRows", t."d" AS "twinD",
+            t."dtype" AS "twinDtype", t."checksum" AS "twinChecksum", t."blobKey" AS "twinKey",
+            t."byteLength" AS "twinBytes",
+            o."seq" AS "overlapSeq", o."fromStep" AS "overlapFrom", o."rows" AS "overlapRows",
+            a."d" AS "storedD"
+     FROM "Run" r
+     LEFT JOIN "TrajectoryChunk" t ON t."runId" = r."id" AND t."seq" = $2
+     LEFT JOIN LATERAL (
+       SELECT "seq", "fromStep", "rows" FROM "TrajectoryChunk"
+       WHERE "runId" = r."id" AND "fromStep" <= $4 AND "fromStep" + "rows" > $3
+       ORDER BY "fromStep" LIMIT 1) o ON true
+     LEFT JOIN LATERAL (SELECT "d" FROM "TrajectoryChunk" WHERE "runId" = r."id" LIMIT 1) a ON true
+     WHERE r."id" = $1::uuid`,
+    runId,
+    chunk.seq,
+    chunk.fromStep,
+    to,
+  );
+  if (rows.length === 0) throw new NotFoundError(`run ${runId} not found`);
+  const r = rows[0];
+  return {
+    twin:
+      r.twinSeq === null
+        ? undefined
+        : {
+            seq: r.twinSeq,
+            fromStep: r.twinFrom as number,
+            rows: r.twinRows as number,
+            d: r.twinD as number,
+            dtype: r.twinDtype as string,
+            checksum: r.twinChecksum as string,
+            blobKey: r.twinKey as string,
+            byteLength: r.twinBytes as number,
+          },
+    overlap:
+      r.overlapSeq === null
+        ? undefined
+        : { seq: r.overlapSeq, fromStep: r.overlapFrom as number, rows: r.overlapRows as number },
+    storedD: r.storedD ?? undefined,
+  };
+}
+
+/**
+ * Judges a chunk against what the run holds. Returns the stored twin when this is an identical retry
+ * (same seq, steps, shape, dtype and checksum), undefined when the chunk is new, and throws
+ * ConflictError for a different chunk under the same seq, an overlapping step range, or a d other
+ * than the run's. `checksum` undefined means "not computed": any twin then counts as different.
+ */
+function judge(
   runId: string,
+  slot: ChunkSlot,
   chunk: TrajectoryChunkInput,
   checksum: string | undefined,
-): Promise<StoredChunkMeta | undefined> {
-  const twin = await tx.trajectoryChunk.findUnique({ where: { runId_seq: { runId, seq: chunk.seq } } });
+): StoredChunkMeta | undefined {
+  const { twin, overlap, storedD } = slot;
   if (twin) {
     const same =
       checksum !== undefined &&
@@ -152,20 +225,14 @@ async function checkAgainstStored(
     );
   }
   const to = chunk.fromStep + chunk.rows - 1;
-  const overlap = await tx.$queryRaw<{ seq: number; fromStep: number; rows: number }[]>`
-    SELECT "seq", "fromStep", "rows" FROM "TrajectoryChunk"
-    WHERE "runId" = ${runId}::uuid AND "fromStep" <= ${to} AND "fromStep" + "rows" > ${chunk.fromStep}
-    ORDER BY "fromStep" LIMIT 1`;
-  if (overlap.length > 0) {
-    const o = overlap[0];
+  if (overlap) {
     throw new ConflictError(
-      `trajectory chunk seq ${chunk.seq} (steps ${chunk.fromStep}..${to}) overlaps stored chunk seq ${o.seq} (steps ${o.fromStep}..${o.fromStep + o.rows - 1})`,
+      `trajectory chunk seq ${chunk.seq} (steps ${chunk.fromStep}..${to}) overlaps stored chunk seq ${overlap.seq} (steps ${overlap.fromStep}..${overlap.fromStep + overlap.rows - 1})`,
     );
   }
-  const other = await tx.trajectoryChunk.findFirst({ where: { runId }, select: { d: true, seq: true } });
-  if (other && other.d !== chunk.d) {
+  if (storedD !== undefined && storedD !== chunk.d) {
     throw new ConflictError(
-      `trajectory chunk seq ${chunk.seq} has d = ${chunk.d} but the run's chunks have d = ${other.d}`,
+      `trajectory chunk seq ${chunk.seq} has d = ${chunk.d} but the run's chunks have d = ${storedD}`,
     );
   }
   return undefined;
@@ -188,23 +255,19 @@ export async function writeTrajectoryChunk(
   assertUuid(runId, 'runId');
   validateChunk(chunk);
   const bytes = chunkBytes(chunk.data);
-  const run = await deps.prisma.run.findUnique({ where: { id: runId }, select: { id: true } });
-  if (!run) throw new NotFoundError(`run ${runId} not found`);
   // Hash up front only when the seq is already stored (a retry to compare); otherwise the blob
   // store's SHA-256, computed while writing, is the checksum: one pass over the bytes, not two.
-  if ((await deps.prisma.trajectoryChunk.count({ where: { runId, seq: chunk.seq } })) > 0) {
-    const expected = sha256Hex(bytes);
-    const twin = await checkAgainstStored(deps.prisma, runId, chunk, expected);
-    if (twin)
-      return {
-        seq: twin.seq,
-        blobKey: twin.blobKey,
-        byteLength: twin.byteLength,
-        checksum: expected,
-        created: false,
-      };
-  } else {
-    await checkAgainstStored(deps.prisma, runId, chunk, undefined);
+  const before = await inspectSlot(deps.prisma, runId, chunk);
+  const expected = before.twin ? sha256Hex(bytes) : undefined;
+  const twin = judge(runId, before, chunk, expected);
+  if (twin) {
+    return {
+      seq: twin.seq,
+      blobKey: twin.blobKey,
+      byteLength: twin.byteLength,
+      checksum: twin.checksum,
+      created: false,
+    };
   }
 
   const blobKey = trajectoryBlobKey(runId, chunk.seq, randomBytes(8).toString('hex'));
@@ -217,8 +280,11 @@ export async function writeTrajectoryChunk(
   await hooks.afterBlobWrite?.();
   try {
     const result = await deps.prisma.$transaction(async (tx) => {
+      // Re-judged under the run lock: another writer may have committed since the first look. The
+      // lock is its own statement so that the inspection's snapshot starts after the lock is held
+      // (in READ COMMITTED a locking SELECT that waited would still join rows from before the wait).
       await lockRun(tx, runId);
-      const raced = await checkAgainstStored(tx, runId, chunk, checksum);
+      const raced = judge(runId, await inspectSlot(tx, runId, chunk), chunk, checksum);
       if (raced)
         return {
           seq: raced.seq,
