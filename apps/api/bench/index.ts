@@ -208,6 +208,8 @@ async function main(): Promise<void> {
         );
       }
     } finally {
+      // autocannon stops mid-request; let those requests finish before the pool closes.
+      await new Promise((r) => setTimeout(r, 1000));
       await server.close();
     }
   } finally {
