@@ -20,7 +20,7 @@ describe('sgdscope worker on the embedded database (no DATABASE_URL)', () => {
       SGDSCOPE_PG_PORT: String(port),
     };
     delete env.DATABASE_URL;
-    const child = spawn(process.execPath, [BIN, 'worker', '--out', join(dir, 'runs'), '--concurrency', '3'], {
+    const child = spawn(process.execPath, [BIN, 'worker', '--files', join(dir, 'runs'), '--concurrency', '3'], {
       env,
     });
     let stderr = '';
