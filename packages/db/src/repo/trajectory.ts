@@ -364,8 +364,16 @@ export async function* streamTrajectory(
       SELECT "seq", "fromStep", "rows", "d", "dtype", "checksum", "blobKey", "byteLength" FROM "TrajectoryChunk"
       WHERE "runId" = ${runId}::uuid AND "fromStep" > ${after} AND "fromStep" <= ${to} AND "fromStep" + "rows" > ${from}
       ORDER BY "fromStep" LIMIT ${STREAM_PAGE}`;
-    for (const meta of page) {
-      const bytes = await deps.blobs.get(meta.blobKey);
+    // Read the next blob (thread pool) while this one is hashed and consumed (main thread).
+    const fetch = (i: number) => {
+      const pending = deps.blobs.get(page[i].blobKey);
+      pending.catch(() => undefined); // a consumer that stops early must not leave an unhandled rejection
+      return pending;
+    };
+    let next = page.length > 0 ? fetch(0) : undefined;
+    for (const [i, meta] of page.entries()) {
+      const bytes = await (next as Promise<Uint8Array>);
+      next = i + 1 < page.length ? fetch(i + 1) : undefined;
       const actual = sha256Hex(bytes);
       if (actual !== meta.checksum) {
         throw new IntegrityError(
