@@ -1,0 +1,164 @@
+/**
+ * The platform in-process on a temporary data directory (embedded PGlite, demo at 'test' scale): the
+ * first demo run finishes and is analysed, and GraphQL serves it to the read-only demo key; a second
+ * start reuses the data (no re-seeding, same demo key and view) and re-queues a run left RUNNING.
+ * Web is off unless SGDSCOPE_PLATFORM_TEST_WEB=1 (the web engineer's tests cover the pages).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { LocalBlobStore } from '@sgdscope/db/blob/local';
+import { createDb } from '@sgdscope/db/client';
+import { resolveDatabaseConfig } from '@sgdscope/db/config';
+import { startRun } from '@sgdscope/db/repo/runs';
+import { type RunningPlatform, startPlatform } from '../src/platform.js';
+import { freePort, graphql, until } from './support/child.js';
+
+const root = mkdtempSync(join(tmpdir(), 'sgdscope-platform-'));
+const env = { SGDSCOPE_DATA_DIR: root, INIT_CWD: root } as NodeJS.ProcessEnv;
+const withWeb = process.env.SGDSCOPE_PLATFORM_TEST_WEB === '1';
+const lines: string[] = [];
+let platform: RunningPlatform | undefined;
+
+after(async () => {
+  await platform?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function start(): Promise<RunningPlatform> {
+  return startPlatform({
+    env,
+    apiPort: 0,
+    web: withWeb,
+    webPort: withWeb ? await freePort() : undefined,
+    scale: 'test',
+    log: (line) => lines.push(line),
+  });
+}
+
+describe('npm start (in-process, embedded PGlite, demo at test scale)', () => {
+  let firstRunId = '';
+  let demoKey = '';
+  let viewToken = '';
+  let runCount = 0;
+
+  it('seeds the demo on first start and serves the first finished, analysed run over GraphQL', async () => {
+    const t0 = performance.now();
+    platform = await start();
+    const p = platform;
+    assert.equal(p.embedded, true);
+    assert.equal(p.seeded, true);
+    assert.match(p.adminKey ?? '', /^sgd_/);
+    assert.match(p.demoKey ?? '', /^sgd_/);
+    assert.ok(p.viewToken);
+    demoKey = p.demoKey as string;
+    viewToken = p.viewToken as string;
+    runCount = await p.repo.prisma.run.count({ where: { projectId: p.demoProjectId } });
+    // 4 fractal landscapes + 1 escape + 1 phase + 1 MNIST at 'test' scale.
+    assert.equal(runCount, 7);
+
+    const finished = await until(
+      'a finished demo run with stored analysis',
+      async () => {
+        const run = await p.repo.prisma.run.findFirst({
+          where: { projectId: p.demoProjectId, status: 'FINISHED', analyses: { some: {} } },
+          select: { id: true, kind: true, lastStep: true },
+        });
+        return run ?? undefined;
+      },
+      120_000,
+      500,
+    );
+    firstRunId = finished.id;
+    console.log(
+      `first demo run finished and analysed ${((performance.now() - t0) / 1000).toFixed(1)} s after start`,
+    );
+    // Toys are queued with the highest priority: the first finished run is one of the fractal study.
+    assert.equal(finished.kind, 'FRACTAL_LANDSCAPE');
+
+    const data = await graphql<{
+      run: {
+        id: string;
+        status: string;
+        lastStep: number;
+        analyses: Array<{ estimator: string; error: string | null }>;
+      };
+      savedView: { runIds: string[] };
+    }>(
+      p.apiUrl,
+      demoKey,
+      `query($id: ID!, $token: String!) {
+         run(id: $id) { id status lastStep analyses { estimator error } }
+         savedView(token: $token) { runIds }
+       }`,
+      { id: firstRunId, token: viewToken },
+    );
+    assert.equal(data.run.status, 'FINISHED');
+    assert.equal(data.run.lastStep, finished.lastStep);
+    assert.ok(data.run.analyses.length > 0, 'analysis results are visible through the API');
+    assert.ok(data.savedView.runIds.includes(firstRunId), 'the reviewer view covers the fractal study');
+
+    // The demo key is a viewer: running an estimator needs EDITOR.
+    await assert.rejects(
+      graphql(p.apiUrl, demoKey, 'mutation($id: ID!) { analyzeRun(runId: $id) { id } }', { id: firstRunId }),
+      /forbidden|editor|role|permission/i,
+    );
+  });
+
+  it('a second start reuses the data and re-queues a run left RUNNING by a killed process', async () => {
+    await platform?.stop();
+    platform = undefined;
+    // Simulate a process killed mid-run: mark a still-queued run RUNNING, as a worker's start would.
+    const db = await createDb({ config: resolveDatabaseConfig(env) });
+    const repo = { prisma: db.prisma, blobs: new LocalBlobStore(join(root, 'blobs')) };
+    const victim = await db.prisma.run.findFirst({
+      where: { status: { in: ['QUEUED', 'RUNNING', 'CANCELED'] }, kind: { not: 'NETWORK' } },
+      select: { id: true, status: true },
+    });
+    let victimId: string | undefined;
+    if (victim && victim.status !== 'CANCELED') {
+      await startRun(repo, victim.id, { workerId: 'killed-worker' });
+      victimId = victim.id;
+    }
+    await db.close();
+
+    platform = await start();
+    const p = platform;
+    assert.equal(p.seeded, false, 'no re-seeding');
+    assert.equal(p.adminKey, undefined, 'the admin key is shown only once');
+    assert.equal(p.demoKey, demoKey, 'the demo key survives restarts');
+    assert.equal(p.viewToken, viewToken);
+    assert.equal(await p.repo.prisma.run.count(), runCount);
+    assert.equal(await p.repo.prisma.project.count(), 1);
+    if (victimId) {
+      assert.deepEqual(p.recovered.requeued, [victimId]);
+      const done = await until(
+        're-queued run to finish',
+        async () => {
+          const r = await p.repo.prisma.run.findUniqueOrThrow({
+            where: { id: victimId },
+            select: { status: true },
+          });
+          return r.status === 'FINISHED' || r.status === 'FAILED' ? r.status : undefined;
+        },
+        120_000,
+        500,
+      );
+      assert.equal(done, 'FINISHED');
+    } else {
+      // Every toy had already finished or been canceled before the first stop: nothing to re-queue.
+      assert.deepEqual(p.recovered.requeued, []);
+    }
+    const data = await graphql<{ run: { status: string } }>(
+      p.apiUrl,
+      demoKey,
+      'query($id: ID!) { run(id: $id) { status } }',
+      {
+        id: firstRunId,
+      },
+    );
+    assert.equal(data.run.status, 'FINISHED');
+  });
+});
