@@ -20,9 +20,13 @@ describe('sgdscope worker on the embedded database (no DATABASE_URL)', () => {
       SGDSCOPE_PG_PORT: String(port),
     };
     delete env.DATABASE_URL;
-    const child = spawn(process.execPath, [BIN, 'worker', '--files', join(dir, 'runs'), '--concurrency', '3'], {
-      env,
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'worker', '--files', join(dir, 'runs'), '--concurrency', '3'],
+      {
+        env,
+      },
+    );
     let stderr = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     const waitFor = (pattern: RegExp, ms: number): Promise<void> =>
