@@ -56,14 +56,15 @@ export function toAnalysisResult(a: AnalysisWithScalars): AnalysisResult {
   };
 }
 
+/** Curve arrays stay Float64Arrays: the FloatList scalar maps non-finite values to null when sending. */
 export function toCurve(c: CurveRow): AnalysisCurve {
-  const band = (b: Uint8Array | null) => (b ? Array.from(unpackFloat64(b), finiteOrNull) : null);
+  const band = (b: Uint8Array | null) => (b ? unpackFloat64(b) : null);
   return {
     name: c.name,
     window: c.window,
     tw: c.tw,
-    x: Array.from(unpackFloat64(c.x)),
-    y: Array.from(unpackFloat64(c.y), finiteOrNull),
+    x: unpackFloat64(c.x),
+    y: unpackFloat64(c.y),
     yLower: band(c.yLower),
     yUpper: band(c.yUpper),
     meta: c.meta,

@@ -207,19 +207,19 @@ export class AnalysisCurve {
   @Field(() => Int, { nullable: true, description: 'Window start step tw for per-window curves.' })
   tw!: number | null;
   @Field(() => FloatListScalar, { description: 'Abscissa.' })
-  x!: number[];
+  x!: ArrayLike<number>;
   @Field(() => FloatListScalar, { description: 'Ordinate.' })
-  y!: (number | null)[];
+  y!: ArrayLike<number | null>;
   @Field(() => FloatListScalar, {
     nullable: true,
     description: 'Lower band, when the estimator gives one.',
   })
-  yLower!: (number | null)[] | null;
+  yLower!: ArrayLike<number | null> | null;
   @Field(() => FloatListScalar, {
     nullable: true,
     description: 'Upper band, when the estimator gives one.',
   })
-  yUpper!: (number | null)[] | null;
+  yUpper!: ArrayLike<number | null> | null;
   @Field(() => GraphQLJSON, {
     nullable: true,
     description: 'Curve metadata (axis names, units, convention).',

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { createSession } from '@sgdscope/db/repo/access';
 import { createRun } from '@sgdscope/db/repo/runs';
 import { createSweep } from '@sgdscope/db/repo/sweeps';
 import { errorCode, type TestEnv } from '../support/env.js';
@@ -251,6 +252,23 @@ export function authzSuite(fixture: () => { env: TestEnv; s: Seed }): void {
       assert.deepEqual(ok.body.data!.savedView.estimatorVersions, { diffusion: 'test-1' });
       assert.equal(errorCode(await env.gql(q, { t: token }, s.keys.outsider)), 'FORBIDDEN');
       assert.equal(errorCode(await env.gql(q, { t: 'nope' }, s.keys.viewer)), 'NOT_FOUND');
+    });
+
+    it('accepts a session token as bearer or cookie', async () => {
+      const { token } = await createSession(env.repo.prisma, s.userIds.viewer);
+      const variants: Record<string, string>[] = [
+        { authorization: `Bearer ${token}` },
+        { cookie: `theme=dark; sgdscope_session=${token}` },
+      ];
+      for (const headers of variants) {
+        const res = await fetch(`${env.server.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ query: '{ projects { id } }' }),
+        });
+        const body = (await res.json()) as { data: { projects: { id: string }[] } };
+        assert.ok(body.data.projects.some((p) => p.id === s.projectA));
+      }
     });
 
     it('a wrong or malformed credential is 401 UNAUTHENTICATED, never anonymous', async () => {
