@@ -1,7 +1,8 @@
 /** Project administration: create project, invite member, create API key, create experiment. */
+
+import { createProjectWithAdmin, inviteMember } from '@sgdscope/db/repo/access';
 import { createApiKey } from '@sgdscope/db/repo/api-keys';
-import { addMember, createExperiment, createProject, createUser } from '@sgdscope/db/repo/projects';
-import { userByEmail } from '@sgdscope/db/repo/queries';
+import { createExperiment } from '@sgdscope/db/repo/projects';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { ApiContext } from '../context.js';
 import { authorize } from '../guard.js';
@@ -22,12 +23,11 @@ export class AdminResolver {
   ): Promise<Project> {
     const caller = ctx.guard.requireCaller();
     // Project and admin membership in one transaction: never a project nobody can administer.
-    const project = await ctx.prisma.$transaction(async (tx) => {
-      const repo = { ...ctx.repo, prisma: tx as unknown as typeof ctx.prisma };
-      const p = await createProject(repo, { slug, name, description: description ?? undefined });
-      await addMember(repo, { projectId: p.id, userId: caller.userId, role: 'admin' });
-      return p;
-    });
+    const project = await createProjectWithAdmin(
+      ctx.repo,
+      { slug, name, description: description ?? undefined },
+      caller.userId,
+    );
     ctx.guard.invalidate();
     return { ...project, role: RoleEnum.ADMIN };
   }
@@ -40,17 +40,10 @@ export class AdminResolver {
     @Arg('input', () => InviteMemberInput, { description: 'Invitation.' }) input: InviteMemberInput,
   ): Promise<Membership> {
     await authorize(ctx, 'project', input.projectId, 'ADMIN');
-    const email = input.email.trim().toLowerCase();
-    const membership = await ctx.prisma.$transaction(async (tx) => {
-      const repo = { ...ctx.repo, prisma: tx as unknown as typeof ctx.prisma };
-      const user =
-        (await userByEmail(repo.prisma, email)) ?? (await createUser(repo, { email, name: email }));
-      const m = await addMember(repo, {
-        projectId: input.projectId,
-        userId: user.id,
-        role: input.role.toLowerCase() as 'viewer' | 'editor' | 'admin',
-      });
-      return { ...m, email: user.email };
+    const membership = await inviteMember(ctx.repo, {
+      projectId: input.projectId,
+      email: input.email,
+      role: input.role.toLowerCase() as 'viewer' | 'editor' | 'admin',
     });
     return { ...membership, role: membership.role.toUpperCase() as RoleEnum };
   }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { createSession } from '@sgdscope/db/repo/access';
-import { createRun } from '@sgdscope/db/repo/runs';
+import { createRun, getRun } from '@sgdscope/db/repo/runs';
 import { createSweep } from '@sgdscope/db/repo/sweeps';
 import { errorCode, type TestEnv } from '../support/env.js';
 import { type Seed } from '../support/seed.js';
@@ -204,8 +204,8 @@ export function authzSuite(fixture: () => { env: TestEnv; s: Seed }): void {
             );
             assert.equal(res.body.data ?? null, null, `${who} ${op.name} returned data`);
             // Refused writes leave the run untouched.
-            const after = await env.repo.prisma.run.findUniqueOrThrow({ where: { id: run.id } });
-            assert.equal(after.status, 'QUEUED');
+            const after = await getRun(env.repo, run.id);
+            assert.equal(after.status, 'queued');
             assert.deepEqual(after.tags, []);
             assert.equal(after.notes, null);
             assert.equal(after.lastStep, -1);

@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { before, describe, it } from 'node:test';
 import { analyzeTrajectory } from '@sgdscope/analysis/diffusion/index';
 import { createRng } from '@sgdscope/analysis/random';
-import { createRun } from '@sgdscope/db/repo/runs';
+import { createRun, getRun } from '@sgdscope/db/repo/runs';
 import { listSeries, readSeries } from '@sgdscope/db/repo/steps';
 import { listTrajectoryChunks, streamTrajectory } from '@sgdscope/db/repo/trajectory';
 import { createClient } from 'graphql-ws';
@@ -232,7 +232,7 @@ export function ingestSuite(fixture: () => { env: TestEnv; s: Seed }): void {
         s.keys.editor,
       );
       assert.equal(errorCode(badSweep), 'BAD_USER_INPUT');
-      const after = await env.repo.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+      const after = await getRun(env.repo, runId);
       assert.equal(after.lastStep, -1);
     });
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { decodeNpy, encodeNpy } from '@sgdscope/analysis/io/npy';
 import { createRng } from '@sgdscope/analysis/random';
+import { listRuns } from '@sgdscope/db/repo/queries';
 import { tableFromIPC } from 'apache-arrow';
 import type { TestEnv } from '../support/env.js';
 import type { Seed } from '../support/seed.js';
@@ -27,7 +28,8 @@ export function transferSuite(fixture: () => { env: TestEnv; s: Seed }): void {
     });
     const get = (path: string, key: string) =>
       fetch(`${env.server.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
-    const runCount = () => env.repo.prisma.run.count({ where: { projectId: s.projectA } });
+    const runCount = async () =>
+      (await listRuns(env.repo.prisma, { projectIds: [s.projectA], first: 1, offset: 0 })).totalCount();
 
     it("exports a run's series as CSV and Arrow with every step and the spike", async () => {
       const id = s.runs[0].run.id;

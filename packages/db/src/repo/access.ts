@@ -7,6 +7,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import type { RepoDeps } from './context.js';
+import { addMember, createProject, createUser } from './projects.js';
+import type { MembershipRecord, ProjectRecord, Role } from './types.js';
 
 /** A project role, weakest first. */
 export type ProjectRole = 'VIEWER' | 'EDITOR' | 'ADMIN';
@@ -182,4 +185,43 @@ export async function verifySession(prisma: PrismaClient, token: string): Promis
 /** True once any user exists (a fresh install bootstraps its first admin otherwise). */
 export async function hasAnyUser(prisma: PrismaClient): Promise<boolean> {
   return (await prisma.user.findFirst({ select: { id: true } })) !== null;
+}
+
+/**
+ * Create a project with its creator as ADMIN in one transaction, so no project ever exists that
+ * nobody can administer. Validation and typed errors come from the repository's createProject.
+ */
+export async function createProjectWithAdmin(
+  deps: RepoDeps,
+  input: { slug: string; name: string; description?: string },
+  adminUserId: string,
+): Promise<ProjectRecord> {
+  return deps.prisma.$transaction(async (tx) => {
+    const inTx: RepoDeps = { ...deps, prisma: tx as unknown as PrismaClient };
+    const project = await createProject(inTx, input);
+    await addMember(inTx, { projectId: project.id, userId: adminUserId, role: 'admin' });
+    return project;
+  });
+}
+
+/**
+ * Grant `role` in a project to the user with `email`, creating the user (named by the email) when
+ * new, in one transaction. Returns the membership with the (lower-cased) email.
+ */
+export async function inviteMember(
+  deps: RepoDeps,
+  input: { projectId: string; email: string; role: Role },
+): Promise<MembershipRecord & { email: string }> {
+  const email = input.email.trim().toLowerCase();
+  return deps.prisma.$transaction(async (tx) => {
+    const inTx: RepoDeps = { ...deps, prisma: tx as unknown as PrismaClient };
+    const existing = await tx.user.findUnique({ where: { email }, select: { id: true, email: true } });
+    const user = existing ?? (await createUser(inTx, { email, name: email }));
+    const membership = await addMember(inTx, {
+      projectId: input.projectId,
+      userId: user.id,
+      role: input.role,
+    });
+    return { ...membership, email: user.email };
+  });
 }

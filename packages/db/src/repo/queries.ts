@@ -464,14 +464,3 @@ export async function artifactsOfRuns(
 }
 
 export { SqlParams };
-
-/** A user by (lower-cased) email, or null. */
-export async function userByEmail(
-  prisma: PrismaClient,
-  email: string,
-): Promise<{ id: string; email: string; name: string } | null> {
-  return prisma.user.findUnique({
-    where: { email: email.trim().toLowerCase() },
-    select: { id: true, email: true, name: true },
-  });
-}
