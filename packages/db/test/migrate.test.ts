@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { formatDatabaseUrl, parseDatabaseUrl, quoteIdent, redactUrl } from '../src/migrate/connection.js';
 import { migrationTimestamp, writeMigration } from '../src/migrate/files.js';
@@ -203,3 +205,34 @@ for (const target of targets) {
     });
   });
 }
+
+test('an engine panic is a SchemaEnginePanicError with the Rust message, and a fresh engine works afterwards', () => {
+  // In a child process: node:test counts any uncaught exception as a failure, even one we handle, and
+  // the panic travels as an uncaught exception before guardEnginePanics turns it into a rejection.
+  const modules = ['../src/embedded/server.ts', '../src/migrate/index.ts'].map((m) =>
+    JSON.stringify(fileURLToPath(new URL(m, import.meta.url))),
+  );
+  // Without the "char" -> Character reporting the engine panics on PostgreSQL 18's NOT NULL constraints.
+  const script = `import { startEmbeddedPostgres } from ${modules[0]};
+    import { diffMigrationsToSchema, migrateDeploy } from ${modules[1]};
+    const server = await startEmbeddedPostgres({});
+    await migrateDeploy(server.url);
+    try {
+      await diffMigrationsToSchema(server.url, { adapter: { reportCharAsCharacter: false } });
+      console.log('NO PANIC');
+    } catch (e) { console.log('CAUGHT ' + e.name + ': ' + e.message); }
+    console.log('AFTER ' + JSON.stringify(await diffMigrationsToSchema(server.url)));
+    await server.stop();
+    process.exit(0);`;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  assert.equal(child.status, 0, child.stderr);
+  assert.match(
+    child.stdout,
+    /CAUGHT SchemaEnginePanicError: Prisma schema engine \(wasm\) panicked: .*constraint_type/s,
+  );
+  assert.match(child.stdout, /AFTER "-- This is an empty migration\.\\n"/);
+});

@@ -16,16 +16,6 @@ import { createShadowDatabase } from './shadow.js';
 /** Per-`queryRaw` slot where the wrapped pool leaves the raw field list of the query it ran. */
 const lastFields = new AsyncLocalStorage<{ fields?: MappedFieldDescription[] }>();
 
-/**
- * PostgreSQL 18 (PGlite 0.5) records NOT NULL constraints in `pg_constraint` with `contype = 'n'`. The
- * engine's constraint query (check/exclusion constraints: `contype NOT IN ('p','u','f')`) predates that
- * and panics on the new rows; NOT NULL is already described from `pg_attribute.attnotnull`, so exclude
- * them. A no-op on PostgreSQL <= 17, which has no 'n' rows.
- */
-function excludePg18NotNullConstraints(sql: string): string {
-  return sql.replace("AND contype NOT IN ('p', 'u', 'f')", "AND contype NOT IN ('p', 'u', 'f', 'n')");
-}
-
 /** Makes `pool.query` report the field list of each result into {@link lastFields}. */
 function recordFields(pool: pg.Pool): pg.Pool {
   const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryResult>;
@@ -48,10 +38,16 @@ function recordFields(pool: pg.Pool): pg.Pool {
  *   (semicolons in strings or dollar quotes are safe, unlike adapter-pg's `executeScript`, which splits
  *   on every ';'), runs them in one implicit transaction, and we sum the row counts of all results;
  * - `"char"` columns, relabelled as text for adapter-pg (trap 4), are reported to the engine as
- *   `Character`, the type its row accessors expect for them;
- * - the PostgreSQL 18 constraint-query fix above.
+ *   `Character`, the type its row accessors expect for them. Relabelling alone is not enough: on
+ *   PostgreSQL 18 (PGlite) the engine's constraint query returns rows (NOT NULL constraints now live in
+ *   `pg_constraint`, `contype = 'n'`), and reading `contype` as a character from a Text value panics.
  */
-function adaptForEngine(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAdapter {
+function adaptForEngine(
+  adapter: SqlDriverAdapter,
+  pool: pg.Pool,
+  options: MigrationAdapterOptions,
+): SqlDriverAdapter {
+  const reportCharacters = options.reportCharAsCharacter !== false;
   const executeRaw = async (query: SqlQuery): Promise<number> => {
     if (query.args.length > 0) return adapter.executeRaw(query);
     const result = (await pool.query(query.sql)) as pg.QueryResult | pg.QueryResult[];
@@ -60,7 +56,8 @@ function adaptForEngine(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAdap
   };
   const queryRaw = (query: SqlQuery): Promise<SqlResultSet> =>
     lastFields.run({}, async () => {
-      const resultSet = await adapter.queryRaw({ ...query, sql: excludePg18NotNullConstraints(query.sql) });
+      const resultSet = await adapter.queryRaw(query);
+      if (!reportCharacters) return resultSet;
       const fields = lastFields.getStore()?.fields ?? [];
       fields.forEach((field, i) => {
         if (field.originalDataTypeID === CHAR_OID) resultSet.columnTypes[i] = ColumnTypeEnum.Character;
@@ -92,8 +89,14 @@ export interface MigrationAdapter {
   close(): Promise<void>;
 }
 
+/** Switches for the workarounds, so tests can show each one is needed. */
+export interface MigrationAdapterOptions {
+  /** Report `"char"` columns to the engine as `Character` rather than Text (default true). */
+  reportCharAsCharacter?: boolean;
+}
+
 /** Creates the migration adapter for `url` (see {@link MigrationAdapter}). */
-export function createMigrationAdapter(url: string): MigrationAdapter {
+export function createMigrationAdapter(url: string, options: MigrationAdapterOptions = {}): MigrationAdapter {
   mapCharOidToText();
   const fields = parseDatabaseUrl(url);
   const openPools: pg.Pool[] = [];
@@ -102,7 +105,7 @@ export function createMigrationAdapter(url: string): MigrationAdapter {
   const connectPool = async (pool: pg.Pool): Promise<SqlDriverAdapter> => {
     openPools.push(pool);
     const adapter = await new PrismaPg(recordFields(pool)).connect();
-    return adaptForEngine(adapter, pool);
+    return adaptForEngine(adapter, pool, options);
   };
 
   const raw: SqlMigrationAwareDriverAdapterFactory = {

@@ -1,8 +1,8 @@
 import type { SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm';
 import pg from 'pg';
-import { createMigrationAdapter } from './adapter.js';
+import { createMigrationAdapter, type MigrationAdapterOptions } from './adapter.js';
 import { parseDatabaseUrl } from './connection.js';
-import { loadSchemaEngine } from './engine.js';
+import { guardEnginePanics, loadSchemaEngine } from './engine.js';
 import {
   type MigrationPaths,
   migrationTimestamp,
@@ -18,11 +18,14 @@ const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
 export interface MigrateOptions extends Partial<MigrationPaths> {
   /** Receives the engine's JSON log lines (quiet by default). */
   log?: (line: string) => void;
+  /** Adapter workaround switches (tests only; see `MigrationAdapterOptions`). */
+  adapter?: MigrationAdapterOptions;
 }
 
 /**
  * Opens a wasm schema engine on `url`, runs `work`, then frees the engine and ends every pool it opened
- * (trap 6: the engine never closes them, which would otherwise keep the process alive).
+ * (trap 6: the engine never closes them, which would otherwise keep the process alive). An engine panic
+ * rejects with `SchemaEnginePanicError` instead of crashing the process.
  */
 export async function withSchemaEngine<T>(
   url: string,
@@ -31,19 +34,25 @@ export async function withSchemaEngine<T>(
 ): Promise<T> {
   const paths = resolveMigrationPaths(options);
   const Engine = await loadSchemaEngine();
-  const adapter = createMigrationAdapter(url);
+  const adapter = createMigrationAdapter(url, options.adapter);
   const schemaFiles = readSchemaFiles(paths.schemaPath);
   const log = options.log ?? (() => undefined);
   let engine: SchemaEngine | undefined;
   try {
-    engine = await Engine.new(
-      { datamodels: schemaFiles.map((f) => [f.path, f.content] as [string, string]) },
-      (line: string) => log(line),
-      adapter.factory,
-    );
-    return await work(engine, paths);
+    return await guardEnginePanics(async () => {
+      engine = await Engine.new(
+        { datamodels: schemaFiles.map((f) => [f.path, f.content] as [string, string]) },
+        (line: string) => log(line),
+        adapter.factory,
+      );
+      return work(engine, paths);
+    });
   } finally {
-    engine?.free();
+    try {
+      engine?.free();
+    } catch {
+      // After a panic the instance is poisoned and freeing traps too; it is discarded anyway.
+    }
     await adapter.close();
   }
 }
