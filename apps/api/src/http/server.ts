@@ -171,6 +171,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         const caller = await authenticate(options.services.repo, { authorization: auth });
         return createContext(options.services, caller);
       },
+      // Same error codes over WebSocket as over HTTP (Apollo's formatError is not in this path).
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors
+          ? { ...result, errors: result.errors.map((e) => formatApiError(e.toJSON(), e)) }
+          : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatApiError(e.toJSON(), e)),
     },
     wss,
   );

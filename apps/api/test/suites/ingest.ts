@@ -318,6 +318,40 @@ export function ingestSuite(fixture: () => { env: TestEnv; s: Seed }): void {
       assert.equal(errorCode(badParam), 'BAD_USER_INPUT');
     });
 
+    it('refuses run progress subscriptions of non-members and anonymous clients', async () => {
+      const runId = await newRun();
+      for (const key of [s.keys.outsider, null]) {
+        const client = createClient({
+          url: `${env.server.url.replace('http', 'ws')}/graphql`,
+          webSocketImpl: WebSocket,
+          connectionParams: key ? { authorization: `Bearer ${key}` } : {},
+          retryAttempts: 0,
+        });
+        try {
+          const codes = await new Promise<string[]>((resolve, reject) => {
+            client.subscribe(
+              {
+                query: 'subscription($id: ID!) { runProgress(runId: $id) { step } }',
+                variables: { id: runId },
+              },
+              {
+                next: (msg) => resolve((msg.errors ?? []).map((e) => String(e.extensions?.code))),
+                error: (err) => {
+                  const list = Array.isArray(err) ? (err as { extensions?: { code?: string } }[]) : [];
+                  if (list.length > 0) resolve(list.map((e) => String(e.extensions?.code)));
+                  else reject(err);
+                },
+                complete: () => resolve([]),
+              },
+            );
+          });
+          assert.deepEqual(codes, [key ? 'FORBIDDEN' : 'UNAUTHENTICATED']);
+        } finally {
+          await client.dispose();
+        }
+      }
+    });
+
     it('pushes run progress over graphql-ws while steps are logged', async () => {
       const runId = await newRun();
       const client = createClient({
