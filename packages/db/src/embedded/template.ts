@@ -23,8 +23,8 @@ let inProcess: Promise<Blob> | undefined;
 /**
  * A tarball of a freshly initialised, empty PGlite cluster, used as `loadDataDir` for every new instance.
  *
- * `initdb` inside WASM takes ~8 s on these machines; unpacking this tarball takes ~0.8 s in memory and
- * ~2.4 s into a data directory (measured in bench/index.ts). Shadow databases and test targets are new
+ * `initdb` inside WASM takes 2.3–12.5 s here (load-dependent); unpacking this tarball is 4–5x faster,
+ * into memory or into a data directory (measured in bench/foundation.ts). Shadow databases and test targets are new
  * instances every time, so this is what keeps `migrate dev` and the test suites fast. Cached in memory and
  * in the OS temp directory keyed by PGlite version (a cluster from another version would not open);
  * written to a private name then renamed, so concurrent processes never read half a file.
