@@ -52,6 +52,12 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
   try {
     if (options.migrate ?? embedded !== undefined) await migrateDeploy(url);
     const pool = new pg.Pool({ ...parseDatabaseUrl(url), max: options.maxConnections ?? 10 });
+    // An idle pooled connection that the server drops (restart, DROP DATABASE ... WITH (FORCE)) emits 'error'
+    // on the pool; unhandled, that would crash the process. The pool discards the client and the next query
+    // reconnects, so logging is all that is needed.
+    pool.on('error', (error) => {
+      process.stderr.write(`sgdscope db: idle connection lost (${error.message}); it will be replaced\n`);
+    });
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     const dbUrl = url;
     let closed = false;

@@ -1,3 +1,4 @@
+import { buildDbCommand } from '@sgdscope/db/cli';
 import { Command } from 'commander';
 import { registerAnalyzeCommand } from './analyze.js';
 import { registerSweepCommand } from './sweep.js';
@@ -14,5 +15,7 @@ registerTrainCommand(program);
 registerSweepCommand(program);
 registerWorkerCommand(program);
 registerAnalyzeCommand(program);
+// The schema engine never closes its pg pools (stack-notes trap 6): `sgdscope db ...` exits explicitly.
+program.addCommand(buildDbCommand().hook('postAction', () => process.exit(process.exitCode ?? 0)));
 
 await program.parseAsync(process.argv);
