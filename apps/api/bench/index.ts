@@ -91,6 +91,8 @@ async function main(): Promise<void> {
   const [target] = await testDatabases({ kinds: [kind] });
   if (!target.url) throw new Error(`no ${kind} database: ${target.skip}`);
   const db = await createDb({ url: target.url, maxConnections: 10 });
+  // Dropping the bench database terminates idle connections; that is expected, not a crash.
+  db.pool.on('error', () => undefined);
   const blobDir = await mkdtemp(path.join(tmpdir(), 'sgdscope-api-bench-'));
   const repo: RepoDeps = { prisma: db.prisma, blobs: new LocalBlobStore(blobDir) };
   try {
