@@ -4,6 +4,7 @@ import { analysesByRunIds } from '@sgdscope/db/repo/queries';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
 import { analyzeRunDiffusion } from '../analysis/run-diffusion.js';
+import { analyzeRunStable } from '../analysis/run-stable.js';
 import type { ApiContext } from '../context.js';
 import { apiError } from '../errors.js';
 import { authorizedRun } from '../guard.js';
@@ -17,7 +18,7 @@ export const MAX_BASE64_CHUNK_CHARS = 12 * 1024 * 1024;
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Estimators analyzeRun can run, by name. */
-export const ESTIMATORS = ['diffusion'] as const;
+export const ESTIMATORS = ['diffusion', 'stable'] as const;
 
 @Resolver()
 export class IngestResolver {
@@ -50,7 +51,7 @@ export class IngestResolver {
 
   @Mutation(() => AnalysisResult, {
     description:
-      'Run an estimator of @sgdscope/analysis over the stored data of a run; cached by (estimator, version, parameter hash). Estimators: diffusion (trajectory MSD/alpha/tau0/t0/beta). EDITOR or above.',
+      'Run an estimator of @sgdscope/analysis over the stored data of a run; cached by (estimator, version, parameter hash). Estimators: diffusion (trajectory MSD/alpha/tau0/t0/beta), stable (Levy alpha-stable fit of a gradient sample artifact, histogram + fitted density curves). EDITOR or above.',
   })
   async analyzeRun(
     @Ctx() ctx: ApiContext,
@@ -68,17 +69,15 @@ export class IngestResolver {
     if (params != null && (typeof params !== 'object' || Array.isArray(params))) {
       throw apiError('BAD_USER_INPUT', 'params must be a JSON object');
     }
-    if (estimator !== 'diffusion') {
+    const raw = (params ?? {}) as Record<string, unknown>;
+    let resultId: string;
+    if (estimator === 'diffusion') ({ resultId } = await analyzeRunDiffusion(ctx.repo, runId, raw));
+    else if (estimator === 'stable') ({ resultId } = await analyzeRunStable(ctx.repo, runId, raw));
+    else
       throw apiError(
         'BAD_USER_INPUT',
         `unknown estimator "${estimator}" (available: ${ESTIMATORS.join(', ')})`,
       );
-    }
-    const { resultId } = await analyzeRunDiffusion(
-      ctx.repo,
-      runId,
-      (params ?? {}) as Record<string, unknown>,
-    );
     const rows = await analysesByRunIds(ctx.prisma, [runId]);
     const row = rows.find((r) => r.id.toString() === resultId);
     if (!row) throw new Error(`analysis result ${resultId} vanished after save`);

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { before, describe, it } from 'node:test';
 import { analyzeTrajectory } from '@sgdscope/analysis/diffusion/index';
-import { createRng } from '@sgdscope/analysis/random';
+import { createRng, stableSample } from '@sgdscope/analysis/random';
+import { fitStable } from '@sgdscope/analysis/stable/index';
+import { writeArtifact } from '@sgdscope/db/repo/artifacts';
 import { createRun, getRun } from '@sgdscope/db/repo/runs';
 import { listSeries, readSeries } from '@sgdscope/db/repo/steps';
 import { listTrajectoryChunks, streamTrajectory } from '@sgdscope/db/repo/trajectory';
@@ -316,6 +318,49 @@ export function ingestSuite(fixture: () => { env: TestEnv; s: Seed }): void {
         s.keys.editor,
       );
       assert.equal(errorCode(badParam), 'BAD_USER_INPUT');
+    });
+
+    it('analyzeRun "stable" fits the gradient sample artifact exactly as fitStable does', async () => {
+      const runId = await newRun();
+      const rng = createRng(21);
+      const sample = Float64Array.from({ length: 2000 }, () => stableSample(rng, 1.5));
+      await writeArtifact(env.repo, runId, {
+        name: 'gradient_sample',
+        step: 10,
+        shape: [sample.length],
+        data: sample,
+      });
+      const mutation = `mutation($id: ID!) { analyzeRun(runId: $id, estimator: "stable", params: { resamples: 50 }) {
+        id params scalars { name value ciLower ciUpper } curves { name x y } } }`;
+      const res = await env.gql<{
+        analyzeRun: {
+          id: string;
+          params: { step: number };
+          scalars: { name: string; value: number; ciLower: number | null; ciUpper: number | null }[];
+          curves: { name: string; x: number[]; y: number[] }[];
+        };
+      }>(mutation, { id: runId }, s.keys.editor);
+      assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
+      const out = res.body.data!.analyzeRun;
+      const direct = fitStable(sample, { bootstrap: { resamples: 50 } });
+      const alpha = out.scalars.find((x) => x.name === 'alphaDist')!;
+      // Same data, same deterministic estimator and bootstrap seed: identical up to float64 storage.
+      assert.ok(Math.abs(alpha.value - direct.alpha) < 1e-12);
+      assert.ok(Math.abs(alpha.ciLower! - direct.alphaCI!.lower) < 1e-12);
+      assert.ok(Math.abs(alpha.ciUpper! - direct.alphaCI!.upper) < 1e-12);
+      assert.equal(out.params.step, 10, 'the resolved artifact step is part of the cache key');
+      const hist = out.curves.find((c) => c.name === 'gradHist')!;
+      const fitted = out.curves.find((c) => c.name === 'gradFit')!;
+      assert.equal(hist.x.length, 50);
+      assert.deepEqual(hist.x, fitted.x);
+      const again = await env.gql<{ analyzeRun: { id: string } }>(mutation, { id: runId }, s.keys.editor);
+      assert.equal(again.body.data!.analyzeRun.id, out.id);
+      const missing = await env.gql(
+        'mutation($id: ID!) { analyzeRun(runId: $id, estimator: "stable", params: { artifact: "nope" }) { id } }',
+        { id: runId },
+        s.keys.editor,
+      );
+      assert.equal(errorCode(missing), 'NOT_FOUND');
     });
 
     it('refuses run progress subscriptions of non-members and anonymous clients', async () => {
