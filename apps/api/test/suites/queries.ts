@@ -7,6 +7,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { studentTQuantile } from '@sgdscope/analysis/special';
+import { saveAnalysisResult } from '@sgdscope/db/repo/analysis';
+import { addComment } from '@sgdscope/db/repo/comments';
+import { addMember, createProject } from '@sgdscope/db/repo/projects';
+import { createSweep } from '@sgdscope/db/repo/sweeps';
 import pg from 'pg';
 import { errorCode, type TestEnv } from '../support/env.js';
 import { BATCH_SIZES, MOMENTA, REPLICATES, type Seed } from '../support/seed.js';
@@ -257,7 +261,32 @@ export function querySuite(fixture: () => { env: TestEnv; s: Seed }): void {
       }
     });
 
-    it('costs a constant number of SQL statements per runs page (no N+1)', async () => {
+    it('costs a constant number of SQL statements per runs page (no N+1), 100 runs included', async () => {
+      // A separate project of 100 runs (one sweep insert), each with an analysis result and a comment.
+      const project = await createProject(env.repo, { slug: `nplus1-${Date.now()}`, name: 'n+1' });
+      await addMember(env.repo, { projectId: project.id, userId: s.userIds.viewer, role: 'viewer' });
+      const { runs } = await createSweep(env.repo, {
+        projectId: project.id,
+        name: 'hundred',
+        kind: 'network',
+        baseConfig: {},
+        grid: { seed: Array.from({ length: 100 }, (_, i) => i) },
+      });
+      for (const run of runs) {
+        await saveAnalysisResult(env.repo, run.id, {
+          estimator: 'diffusion',
+          estimatorVersion: 'n1',
+          params: {},
+          scalars: [{ name: 'alpha', window: 0, value: 1 }],
+          curves: [{ name: 'msd', window: 0, x: [1, 2], y: [1, 2] }],
+        });
+      }
+      await addComment(env.repo.prisma, {
+        projectId: project.id,
+        runId: runs[0].id,
+        authorId: s.userIds.viewer,
+        body: 'x',
+      });
       const page = `query($p: ID!, $first: Int!) { runs(projectId: $p, first: $first) {
         edges { node { id metrics { name value } analyses { scalars { value } curves { name } } comments { body } } } } }`;
       const count = async (first: number) => {
@@ -269,21 +298,23 @@ export function querySuite(fixture: () => { env: TestEnv; s: Seed }): void {
           return (original as (...a: unknown[]) => unknown).apply(this, args);
         } as typeof original;
         try {
-          const res = await env.gql(page, { p: s.projectA, first }, s.keys.viewer);
+          const res = await env.gql<{ runs: { edges: unknown[] } }>(
+            page,
+            { p: project.id, first },
+            s.keys.viewer,
+          );
           assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
+          assert.equal(res.body.data!.runs.edges.length, first);
         } finally {
           pg.Client.prototype.query = original;
         }
         return n;
       };
       const small = await count(2);
-      const large = await count(s.runs.length);
-      assert.equal(
-        large,
-        small,
-        `statements for ${s.runs.length} runs (${large}) must equal those for 2 runs (${small})`,
-      );
+      const large = await count(100);
+      assert.equal(large, small, `statements for 100 runs (${large}) must equal those for 2 runs (${small})`);
       assert.ok(large <= 12, `a page costs ${large} statements`);
+      console.log(`[n+1] SQL statements per runs page: 2 runs ${small}, 100 runs ${large}`);
     });
   });
 }
