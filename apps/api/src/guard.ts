@@ -47,3 +47,16 @@ export async function authorizedRuns(
   }
   return out;
 }
+
+/**
+ * The runs of a saved view, authorized by the view's token instead of membership: whoever holds the unguessable
+ * token may read exactly the runs frozen in it (the reviewer link), and only runs of the view's own project.
+ */
+export async function viewRuns(
+  ctx: ApiContext,
+  projectId: string,
+  runIds: readonly string[],
+): Promise<RunRecord[]> {
+  const runs = await ctx.loaders.run.loadMany(runIds);
+  return runs.filter((r): r is RunRecord => !!r && !(r instanceof Error) && r.projectId === projectId);
+}

@@ -14,7 +14,7 @@ import {
   RunSeriesResolver,
 } from './run-resolver.js';
 import { SweepResolver } from './sweep-resolver.js';
-import { ProgressResolver, ViewResolver } from './view-resolver.js';
+import { ProgressResolver, SavedViewResolver, ViewResolver } from './view-resolver.js';
 
 /** The resolver classes, in one list so the SDL export and the server build the same schema. */
 export const RESOLVERS = [
@@ -29,6 +29,7 @@ export const RESOLVERS = [
   RunMutationResolver,
   IngestResolver,
   ViewResolver,
+  SavedViewResolver,
   ProgressResolver,
 ] as const;
 

@@ -1,6 +1,7 @@
 /** compareRuns (aligned metrics, curves, config diff) and aggregate (per-group mean, SE, 95% CI in SQL). */
 import { studentTQuantile } from '@sgdscope/analysis/special';
 import { type AggregateMetric, aggregateRuns } from '@sgdscope/db/repo/queries';
+import type { RunRecord } from '@sgdscope/db/repo/types';
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { ApiContext } from '../context.js';
 import { apiError } from '../errors.js';
@@ -50,6 +51,90 @@ export function meanConfidence(n: number, mean: number | null, sd: number | null
   return { stdErr, ciLower: mean - t * stdErr, ciUpper: mean + t * stdErr };
 }
 
+/**
+ * Aligned metrics, curves and config diff of already-authorized runs. With `frozenVersions` (a saved view), only
+ * results of those estimator versions count, so a later re-analysis cannot change what a reviewer sees.
+ */
+export async function buildComparison(
+  ctx: ApiContext,
+  runs: readonly RunRecord[],
+  metrics: readonly { name: string; window: number }[] | null,
+  curveNames: readonly string[] | null,
+  frozenVersions?: Readonly<Record<string, string>>,
+): Promise<Comparison> {
+  const analyses = await ctx.loaders.analysesOfRun.loadMany(runs.map((r) => r.id));
+  const latest = analyses.map((a) => {
+    if (a instanceof Error) return [];
+    const kept = frozenVersions ? a.filter((r) => frozenVersions[r.estimator] === r.estimatorVersion) : a;
+    return latestPerEstimator(kept);
+  });
+  if (frozenVersions) {
+    // The runs' own fields (analyses, metrics) read this loader: prime it with the frozen results only.
+    runs.forEach((r, i) => {
+      ctx.loaders.analysesOfRun.clear(r.id).prime(r.id, latest[i]);
+    });
+  }
+
+  const metricKey = (name: string, window: number) => `${name}\u0000${window}`;
+  const scalarMaps = latest.map(
+    (results) =>
+      new Map(results.flatMap((r) => r.scalars.map((s) => [metricKey(s.name, s.window), s] as const))),
+  );
+  const wanted = metrics
+    ? metrics.map((m) => ({ name: m.name, window: m.window }))
+    : [
+        ...new Map(
+          latest.flatMap((rs) =>
+            rs.flatMap((r) => r.scalars.map((s) => [metricKey(s.name, s.window), s] as const)),
+          ),
+        ).values(),
+      ]
+        .map((s) => ({ name: s.name, window: s.window }))
+        .sort((a, b) => a.name.localeCompare(b.name) || a.window - b.window);
+  const aligned: AlignedMetric[] = wanted.map((w) => ({
+    name: w.name,
+    window: w.window,
+    values: scalarMaps.map((m) => {
+      const s = m.get(metricKey(w.name, w.window));
+      return s ? toScalarEstimate(s) : null;
+    }),
+  }));
+
+  // Curves of every latest result, batched through the loader in one statement.
+  const curveRows = await Promise.all(
+    latest.map(async (results) =>
+      (await ctx.loaders.curvesOfResult.loadMany(results.map((r) => r.id))).flatMap((c) =>
+        c instanceof Error ? [] : c,
+      ),
+    ),
+  );
+  const curveMaps = curveRows.map(
+    (rows) =>
+      new Map(
+        rows
+          .filter((c) => !curveNames || curveNames.includes(c.name))
+          .map((c) => [metricKey(c.name, c.window), c] as const),
+      ),
+  );
+  const curveKeys = [...new Map(curveMaps.flatMap((m) => [...m.entries()])).values()]
+    .map((c) => ({ name: c.name, window: c.window }))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.window - b.window);
+  const curves: AlignedCurve[] = curveKeys.map((k) => ({
+    name: k.name,
+    window: k.window,
+    curves: curveMaps.map((m): AnalysisCurve | null => {
+      const c = m.get(metricKey(k.name, k.window));
+      return c ? toCurve(c) : null;
+    }),
+  }));
+  return {
+    runs: runs.map(toGqlRun),
+    metrics: aligned,
+    curves,
+    configDiff: configDiff(runs.map((r) => r.config)),
+  };
+}
+
 @Resolver()
 export class CompareResolver {
   @Query(() => Comparison, {
@@ -70,67 +155,7 @@ export class CompareResolver {
       throw apiError('BAD_USER_INPUT', `compareRuns takes 1..${MAX_COMPARE_RUNS} ids`);
     }
     const runs = await authorizedRuns(ctx, ids, 'VIEWER');
-    const analyses = await ctx.loaders.analysesOfRun.loadMany(runs.map((r) => r.id));
-    const latest = analyses.map((a) => (a instanceof Error ? [] : latestPerEstimator(a)));
-
-    const metricKey = (name: string, window: number) => `${name}\u0000${window}`;
-    const scalarMaps = latest.map(
-      (results) =>
-        new Map(results.flatMap((r) => r.scalars.map((s) => [metricKey(s.name, s.window), s] as const))),
-    );
-    const wanted = metrics
-      ? metrics.map((m) => ({ name: m.name, window: m.window }))
-      : [
-          ...new Map(
-            latest.flatMap((rs) =>
-              rs.flatMap((r) => r.scalars.map((s) => [metricKey(s.name, s.window), s] as const)),
-            ),
-          ).values(),
-        ]
-          .map((s) => ({ name: s.name, window: s.window }))
-          .sort((a, b) => a.name.localeCompare(b.name) || a.window - b.window);
-    const aligned: AlignedMetric[] = wanted.map((w) => ({
-      name: w.name,
-      window: w.window,
-      values: scalarMaps.map((m) => {
-        const s = m.get(metricKey(w.name, w.window));
-        return s ? toScalarEstimate(s) : null;
-      }),
-    }));
-
-    // Curves of every latest result, batched through the loader in one statement.
-    const curveRows = await Promise.all(
-      latest.map(async (results) =>
-        (await ctx.loaders.curvesOfResult.loadMany(results.map((r) => r.id))).flatMap((c) =>
-          c instanceof Error ? [] : c,
-        ),
-      ),
-    );
-    const curveMaps = curveRows.map(
-      (rows) =>
-        new Map(
-          rows
-            .filter((c) => !curveNames || curveNames.includes(c.name))
-            .map((c) => [metricKey(c.name, c.window), c] as const),
-        ),
-    );
-    const curveKeys = [...new Map(curveMaps.flatMap((m) => [...m.entries()])).values()]
-      .map((c) => ({ name: c.name, window: c.window }))
-      .sort((a, b) => a.name.localeCompare(b.name) || a.window - b.window);
-    const curves: AlignedCurve[] = curveKeys.map((k) => ({
-      name: k.name,
-      window: k.window,
-      curves: curveMaps.map((m): AnalysisCurve | null => {
-        const c = m.get(metricKey(k.name, k.window));
-        return c ? toCurve(c) : null;
-      }),
-    }));
-    return {
-      runs: runs.map(toGqlRun),
-      metrics: aligned,
-      curves,
-      configDiff: configDiff(runs.map((r) => r.config)),
-    };
+    return buildComparison(ctx, runs, metrics, curveNames);
   }
 
   @Query(() => [AggregateGroup], {

@@ -1,9 +1,14 @@
 /** Trainer ingest of trajectory chunks over GraphQL (base64), and analyzeRun. */
 
 import { analysesByRunIds } from '@sgdscope/db/repo/queries';
+import {
+  listEstimators,
+  MissingDataError,
+  PipelineParamsError,
+  analyzeRun as runPipelineEstimator,
+} from '@sgdscope/pipeline';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
-import { analyzeRunDiffusion } from '../analysis/run-diffusion.js';
 import { analyzeRunStable } from '../analysis/run-stable.js';
 import type { ApiContext } from '../context.js';
 import { apiError } from '../errors.js';
@@ -17,8 +22,11 @@ export const MAX_BASE64_CHUNK_CHARS = 12 * 1024 * 1024;
 
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** Estimators analyzeRun can run, by name. */
-export const ESTIMATORS = ['diffusion', 'stable'] as const;
+/**
+ * Estimators analyzeRun can run, by name: every estimator of the @sgdscope/pipeline registry (the same ones a
+ * run gets automatically when it finishes), plus `stable`, an ad-hoc Levy fit of any named artifact.
+ */
+export const ESTIMATORS = [...listEstimators().map((e) => e.name), 'stable'] as const;
 
 @Resolver()
 export class IngestResolver {
@@ -51,7 +59,7 @@ export class IngestResolver {
 
   @Mutation(() => AnalysisResult, {
     description:
-      'Run an estimator of @sgdscope/analysis over the stored data of a run; cached by (estimator, version, parameter hash). Estimators: diffusion (trajectory MSD/alpha/tau0/t0/beta), stable (Levy alpha-stable fit of a gradient sample artifact, histogram + fitted density curves). EDITOR or above.',
+      'Run an estimator of @sgdscope/analysis over the stored data of a run; cached by (estimator, version, parameter hash). Estimators: the pipeline estimators diffusion, gradient-stable, geometry, msl, loss-fluctuations, hessian, escape, phase and toy-walk (whichever apply to the kind of the run), and stable (Levy alpha-stable fit of any named artifact, histogram + fitted density curves). EDITOR or above.',
   })
   async analyzeRun(
     @Ctx() ctx: ApiContext,
@@ -71,9 +79,17 @@ export class IngestResolver {
     }
     const raw = (params ?? {}) as Record<string, unknown>;
     let resultId: string;
-    if (estimator === 'diffusion') ({ resultId } = await analyzeRunDiffusion(ctx.repo, runId, raw));
-    else if (estimator === 'stable') ({ resultId } = await analyzeRunStable(ctx.repo, runId, raw));
-    else
+    if (estimator === 'stable') ({ resultId } = await analyzeRunStable(ctx.repo, runId, raw));
+    else if (ESTIMATORS.includes(estimator)) {
+      try {
+        ({ resultId } = await runPipelineEstimator(ctx.repo, runId, estimator, raw));
+      } catch (error) {
+        if (error instanceof PipelineParamsError || error instanceof MissingDataError) {
+          throw apiError('BAD_USER_INPUT', error.message);
+        }
+        throw error;
+      }
+    } else
       throw apiError(
         'BAD_USER_INPUT',
         `unknown estimator "${estimator}" (available: ${ESTIMATORS.join(', ')})`,

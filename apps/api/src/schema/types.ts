@@ -482,8 +482,28 @@ export class PhaseDiagram {
     description: 'I/II and II/III boundaries per eta where the fraction crosses 1/2.',
   })
   boundaries!: PhaseBoundary[];
-  @Field(() => Int, { description: 'Finished runs whose summaries were pooled.' })
+  @Field(() => Int, { description: 'Finished runs whose phase grids were pooled.' })
   runs!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Delta_c of the hyperbola eta * Delta_S = Delta_c fitted to the I/II boundary points (seed 002).',
+  })
+  deltaC!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Lower 95% CI bound of Delta_c.' })
+  deltaCLower!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Upper 95% CI bound of Delta_c.' })
+  deltaCUpper!: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Free log-log slope of the boundary, Delta_S* ~ eta^slope; the hyperbola predicts -1.',
+  })
+  boundarySlope!: number | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the boundary or hyperbola could not be estimated.',
+  })
+  note!: string | null;
 }
 
 @ObjectType({ description: 'A frozen comparison opened by an unguessable token.' })

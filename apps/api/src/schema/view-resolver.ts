@@ -2,13 +2,14 @@
 
 import type { InputJsonValue } from '@sgdscope/db/generated/prisma/internal/prismaNamespace';
 import { saveView, viewByToken } from '@sgdscope/db/repo/views';
-import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { ApiContext } from '../context.js';
 import { apiError } from '../errors.js';
-import { authorize, authorizedRun, authorizedRuns } from '../guard.js';
+import { authorize, authorizedRun, authorizedRuns, viewRuns } from '../guard.js';
 import type { RunProgressEvent } from '../pubsub.js';
+import { buildComparison } from './compare-resolver.js';
 import { SaveViewInput } from './inputs.js';
-import { RunProgress, SavedView } from './types.js';
+import { Comparison, RunProgress, SavedView } from './types.js';
 
 @Resolver()
 export class ViewResolver {
@@ -41,17 +42,28 @@ export class ViewResolver {
 
   @Query(() => SavedView, {
     description:
-      "A saved view by its token. The token finds the view; reading it still needs membership of the view's project.",
+      'A saved view by its token. The unguessable token is the credential: reviewers need no account, and see only the frozen runs and results of this view.',
   })
   async savedView(
     @Ctx() ctx: ApiContext,
     @Arg('token', () => String, { description: 'View token.' }) token: string,
   ): Promise<SavedView> {
-    ctx.guard.requireCaller();
     const view = await viewByToken(ctx.prisma, token);
     if (!view) throw apiError('NOT_FOUND', 'no view with this token');
-    await ctx.guard.requireRole(view.projectId, 'VIEWER');
     return view;
+  }
+}
+
+@Resolver(() => SavedView)
+export class SavedViewResolver {
+  @FieldResolver(() => Comparison, {
+    description:
+      "The frozen comparison: the view's runs with only the analysis results of the estimator versions frozen at save time.",
+  })
+  async comparison(@Root() view: SavedView, @Ctx() ctx: ApiContext): Promise<Comparison> {
+    const runs = await viewRuns(ctx, view.projectId, view.runIds);
+    const versions = (view.estimatorVersions ?? {}) as Record<string, string>;
+    return buildComparison(ctx, runs, null, null, versions);
   }
 }
 

@@ -236,7 +236,7 @@ export function authzSuite(fixture: () => { env: TestEnv; s: Seed }): void {
       }
     });
 
-    it('savedView opens by token for members only', async () => {
+    it('savedView opens by its token alone (reviewer link) and shows only the frozen runs', async () => {
       const saved = await env.gql<{ saveView: { token: string } }>(
         'mutation($p: ID!, $id: ID!) { saveView(input: { projectId: $p, title: "v", runIds: [$id], chartSettings: { logY: true } }) { token } }',
         { p: s.projectA, id: s.runs[0].run.id },
@@ -250,8 +250,28 @@ export function authzSuite(fixture: () => { env: TestEnv; s: Seed }): void {
       }>(q, { t: token }, s.keys.viewer);
       assert.deepEqual(ok.body.data!.savedView.runIds, [s.runs[0].run.id]);
       assert.deepEqual(ok.body.data!.savedView.estimatorVersions, { diffusion: 'test-1' });
-      assert.equal(errorCode(await env.gql(q, { t: token }, s.keys.outsider)), 'FORBIDDEN');
+      // The token is the credential: an outsider and an anonymous reviewer read the same frozen view.
+      const frozen =
+        'query($t: String!) { savedView(token: $t) { runIds comparison { runs { id projectId } configDiff { key } } } }';
+      for (const key of [s.keys.outsider, null]) {
+        const res = await env.gql<{
+          savedView: { runIds: string[]; comparison: { runs: { id: string; projectId: string }[] } };
+        }>(frozen, { t: token }, key);
+        assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
+        assert.deepEqual(
+          res.body.data!.savedView.comparison.runs.map((r) => r.id),
+          [s.runs[0].run.id],
+        );
+      }
+      // ... but the token opens nothing else: the runs themselves stay closed to non-members.
+      assert.equal(
+        errorCode(
+          await env.gql('query($id: ID!) { run(id: $id) { id } }', { id: s.runs[0].run.id }, s.keys.outsider),
+        ),
+        'FORBIDDEN',
+      );
       assert.equal(errorCode(await env.gql(q, { t: 'nope' }, s.keys.viewer)), 'NOT_FOUND');
+      assert.equal(errorCode(await env.gql(q, { t: 'nope' }, null)), 'NOT_FOUND');
     });
 
     it('accepts a session token as bearer or cookie', async () => {

@@ -107,7 +107,7 @@ export function sweepSuite(fixture: () => { env: TestEnv; s: Seed }): void {
       assert.ok(fit.pearsonR > 0.95);
     });
 
-    it('phaseDiagram pools replicate summaries into counts and brackets the I/II boundary', async () => {
+    it("phaseDiagram pools the runs' phase grids into counts and brackets the I/II boundary", async () => {
       const { sweep, runs } = await createSweep(env.repo, {
         projectId: s.projectA,
         name: 'valley',
@@ -115,16 +115,22 @@ export function sweepSuite(fixture: () => { env: TestEnv; s: Seed }): void {
         baseConfig: { etas: [0.1, 0.2], shiftVariances: [0.01, 0.03, 0.1, 0.3] },
         grid: { seed: [1, 2, 3] },
       });
+      const etas = [0.1, 0.2];
+      const shiftVariances = [0.01, 0.03, 0.1, 0.3];
       for (const [i, run] of runs.entries()) {
-        const cells = [0.1, 0.2].flatMap((eta) =>
-          [0.01, 0.03, 0.1, 0.3].map((dS) => ({
-            eta,
-            shiftVariance: dS,
-            // I below the hyperbola eta*dS = 0.005, II above; the third replicate diverges at the corner.
-            phase: eta === 0.2 && dS === 0.3 && i === 2 ? 'III' : eta * dS < 0.005 ? 'I' : 'II',
-          })),
+        // The valley experiment's `phase` artifact: codes 1/2/3 on the (eta x Delta_S) grid, row-major.
+        // I below the hyperbola eta*dS = 0.005, II above; the third replicate diverges at the corner.
+        const codes = etas.flatMap((eta) =>
+          shiftVariances.map((dS) => (eta === 0.2 && dS === 0.3 && i === 2 ? 3 : eta * dS < 0.005 ? 1 : 2)),
         );
-        await finishRun(env.repo, run.id, { status: 'finished', summary: { kind: 'phase_diagram', cells } });
+        await writeArtifact(env.repo, run.id, {
+          name: 'phase',
+          step: 0,
+          shape: [etas.length, shiftVariances.length],
+          data: Float64Array.from(codes),
+          meta: { rows: 'eta', cols: 'shiftVariance', etas, shiftVariances },
+        });
+        await finishRun(env.repo, run.id, { status: 'finished', summary: { kind: 'phase_diagram' } });
       }
       const res = await env.gql<{
         phaseDiagram: {
