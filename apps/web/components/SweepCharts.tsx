@@ -99,7 +99,7 @@ export function EscapeFitChart({ fit }: { fit: EscapeFit }) {
         xLabel={fit.against}
         yLabel="−log γ"
         series={[
-          { key: 'points', label: 'measured', color: '#0072B2', points: pts },
+          { key: 'points', label: 'measured', color: '#0072B2', points: pts, markers: true },
           { key: 'fit', label: 'weighted fit', color: '#D55E00', dashed: true, points: line },
         ]}
       />

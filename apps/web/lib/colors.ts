@@ -44,3 +44,15 @@ export const RUN_COLORS = [
 export function runColor(index: number): string {
   return RUN_COLORS[index % RUN_COLORS.length];
 }
+
+/** Tick positions for a log axis: powers of ten, with 2 and 5 in between when the range spans few decades. */
+export function logTicks(values: readonly number[]): number[] | undefined {
+  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
+  if (positive.length === 0) return undefined;
+  const lo = Math.floor(Math.log10(Math.min(...positive)));
+  const hi = Math.ceil(Math.log10(Math.max(...positive)));
+  const mantissas = hi - lo <= 2 ? [1, 2, 5] : [1];
+  const ticks: number[] = [];
+  for (let e = lo; e <= hi; e++) for (const m of mantissas) ticks.push(m * 10 ** e);
+  return ticks;
+}

@@ -11,6 +11,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { logTicks } from '../../lib/colors';
 
 export interface XYSeries {
   readonly key: string;
@@ -19,6 +20,8 @@ export interface XYSeries {
   readonly points: ReadonlyArray<{ x: number; y: number }>;
   /** Drawn dashed and thin: fitted power laws, theory overlays. */
   readonly dashed?: boolean;
+  /** Draw a marker at every point (measurements, as opposed to curves). */
+  readonly markers?: boolean;
 }
 
 const fmt = (v: number) =>
@@ -42,6 +45,9 @@ export function LogLogChart(props: {
   const logY = props.logY ?? true;
   const keep = (p: { x: number; y: number }) =>
     Number.isFinite(p.x) && Number.isFinite(p.y) && (!logX || p.x > 0) && (!logY || p.y > 0);
+  const kept = props.series.map((s) => s.points.filter(keep));
+  const xTicks = logX ? logTicks(kept.flatMap((p) => p.map((q) => q.x))) : undefined;
+  const yTicks = logY ? logTicks(kept.flatMap((p) => p.map((q) => q.y))) : undefined;
   return (
     <ResponsiveContainer width="100%" height={props.height ?? 320}>
       <LineChart margin={{ top: 8, right: 16, bottom: 24, left: 16 }}>
@@ -50,7 +56,8 @@ export function LogLogChart(props: {
           dataKey="x"
           type="number"
           scale={logX ? 'log' : 'linear'}
-          domain={['auto', 'auto']}
+          domain={xTicks ? [xTicks[0], xTicks[xTicks.length - 1]] : ['auto', 'auto']}
+          ticks={xTicks}
           allowDataOverflow
           tickFormatter={fmt}
           label={{ value: props.xLabel, position: 'insideBottom', offset: -12 }}
@@ -59,23 +66,24 @@ export function LogLogChart(props: {
           dataKey="y"
           type="number"
           scale={logY ? 'log' : 'linear'}
-          domain={['auto', 'auto']}
+          domain={yTicks ? [yTicks[0], yTicks[yTicks.length - 1]] : ['auto', 'auto']}
+          ticks={yTicks}
           allowDataOverflow
           tickFormatter={fmt}
           label={{ value: props.yLabel, angle: -90, position: 'insideLeft' }}
         />
         <Tooltip formatter={(v) => (typeof v === 'number' ? fmt(v) : String(v))} />
         {props.legend === false ? null : <Legend verticalAlign="top" height={28} />}
-        {props.series.map((s) => (
+        {props.series.map((s, i) => (
           <Line
             key={s.key}
             name={s.label}
-            data={s.points.filter(keep)}
+            data={kept[i]}
             dataKey="y"
             stroke={s.color}
             strokeWidth={s.dashed ? 1 : 1.5}
             strokeDasharray={s.dashed ? '5 4' : undefined}
-            dot={false}
+            dot={s.markers ? { r: 3, fill: s.color } : false}
             isAnimationActive={false}
           />
         ))}

@@ -10,6 +10,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { logTicks } from '../../lib/colors';
 import type { SeriesBuckets } from '../../lib/types';
 
 /**
@@ -30,6 +31,7 @@ export function SeriesChart(props: {
   }));
   const positive = (v: number | null) => v !== null && v > 0;
   const logY = (props.logY ?? false) && data.every((d) => d.mean === null || positive(d.mean));
+  const xTicks = props.logX ? logTicks(data.map((d) => d.step)) : undefined;
   return (
     <ResponsiveContainer width="100%" height={props.height ?? 260}>
       <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 24, left: 16 }}>
@@ -38,7 +40,8 @@ export function SeriesChart(props: {
           dataKey="step"
           type="number"
           scale={props.logX ? 'log' : 'linear'}
-          domain={['auto', 'auto']}
+          domain={xTicks ? [xTicks[0], xTicks[xTicks.length - 1]] : ['auto', 'auto']}
+          ticks={xTicks}
           label={{ value: 'step', position: 'insideBottom', offset: -12 }}
         />
         <YAxis scale={logY ? 'log' : 'linear'} domain={['auto', 'auto']} allowDataOverflow />
