@@ -148,6 +148,7 @@ export function CompareView(props: {
             >
               <LogLogChart
                 height={220}
+                maxPoints={80}
                 legend={false}
                 series={curves.map((c, j) => ({
                   key: `${j}`,

@@ -56,3 +56,28 @@ export function logTicks(values: readonly number[]): number[] | undefined {
   for (let e = lo; e <= hi; e++) for (const m of mantissas) ticks.push(m * 10 ** e);
   return ticks;
 }
+
+/**
+ * Keeps at most `max` points of a curve drawn on a log x axis, spaced evenly in log x (the first and last always
+ * kept): a 1000-lag MSD needs ~200 points to look identical at chart width, and SVG cost grows with points.
+ */
+export function thinLogX<T extends { x: number }>(points: readonly T[], max = 200): T[] {
+  if (points.length <= max) return [...points];
+  const first = points[0].x;
+  const last = points[points.length - 1].x;
+  if (!(first > 0) || !(last > first)) {
+    const step = points.length / max;
+    return Array.from({ length: max }, (_, i) => points[Math.floor(i * step)]);
+  }
+  const out: T[] = [];
+  let next = Math.log(first);
+  const dl = (Math.log(last) - Math.log(first)) / (max - 1);
+  for (const p of points) {
+    if (p.x > 0 && Math.log(p.x) >= next - 1e-12) {
+      out.push(p);
+      next = Math.log(p.x) + dl;
+    }
+  }
+  if (out[out.length - 1] !== points[points.length - 1]) out.push(points[points.length - 1]);
+  return out;
+}

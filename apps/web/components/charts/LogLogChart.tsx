@@ -11,7 +11,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { logTicks } from '../../lib/colors';
+import { logTicks, thinLogX } from '../../lib/colors';
 
 export interface XYSeries {
   readonly key: string;
@@ -40,12 +40,17 @@ export function LogLogChart(props: {
   markersX?: ReadonlyArray<{ x: number; label: string; color?: string }>;
   height?: number;
   legend?: boolean;
+  /** Most points drawn per curve on a log x axis (thinned evenly in log x). */
+  maxPoints?: number;
 }) {
   const logX = props.logX ?? true;
   const logY = props.logY ?? true;
   const keep = (p: { x: number; y: number }) =>
     Number.isFinite(p.x) && Number.isFinite(p.y) && (!logX || p.x > 0) && (!logY || p.y > 0);
-  const kept = props.series.map((s) => s.points.filter(keep));
+  const kept = props.series.map((s) => {
+    const finite = s.points.filter(keep);
+    return logX ? thinLogX(finite, props.maxPoints ?? 200) : finite;
+  });
   const xTicks = logX ? logTicks(kept.flatMap((p) => p.map((q) => q.x))) : undefined;
   const yTicks = logY ? logTicks(kept.flatMap((p) => p.map((q) => q.y))) : undefined;
   return (
