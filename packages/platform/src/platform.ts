@@ -37,7 +37,11 @@ export interface PlatformOptions {
   readonly heartbeatMs?: number;
   readonly staleAfterMs?: number;
   /** Called as soon as the API listens (before the web build), so the first URL is printed early. */
-  readonly onApiReady?: (apiUrl: string) => void;
+  readonly onApiReady?: (ready: {
+    apiUrl: string;
+    repo: RepoDeps;
+    demoProjectId: string | undefined;
+  }) => void;
 }
 
 export interface RunningPlatform {
@@ -74,16 +78,20 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const dataDir = dataDirOf(env);
   const config = resolveDatabaseConfig({ ...env, SGDSCOPE_DATA_DIR: dataDir });
   const embedded = config.kind === 'embedded';
-  const cleanups: Array<() => Promise<void>> = [];
+  const cleanups: Array<[string, () => Promise<void>]> = [];
+  const step = async (name: string, fn: () => Promise<void>): Promise<void> => {
+    const t = performance.now();
+    await fn().catch((error: unknown) => log(`shutdown: ${name}: ${(error as Error).message}`));
+    log(`stopped ${name} (${Math.round(performance.now() - t)} ms)`);
+  };
   let stopWorkerFirst: (() => Promise<void>) | undefined;
   const stopAll = async () => {
     const workerStop = stopWorkerFirst;
     stopWorkerFirst = undefined;
-    if (workerStop)
-      await workerStop().catch((error: unknown) => log(`shutdown: ${(error as Error).message}`));
+    if (workerStop) await step('worker', workerStop);
     while (cleanups.length > 0) {
-      const next = cleanups.pop() as () => Promise<void>;
-      await next().catch((error: unknown) => log(`shutdown: ${(error as Error).message}`));
+      const [name, next] = cleanups.pop() as [string, () => Promise<void>];
+      await step(name, next);
     }
   };
   try {
@@ -94,11 +102,11 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     );
     // A server is migrated only on request (team mode: someone else may own the schema); PGlite is ours.
     const db = await createDb({ config, migrate: embedded || env.SGDSCOPE_MIGRATE === '1' });
-    cleanups.push(() => db.close());
+    cleanups.push(['database', () => db.close()]);
     const repo: RepoDeps = { prisma: db.prisma, blobs: new LocalBlobStore(join(dataDir, 'blobs')) };
 
     const boss = await openRunQueue({ connectionString: db.url, maxConnections: 2 });
-    cleanups.push(() => boss.stop({ graceful: true, wait: true, timeout: 10_000 }));
+    cleanups.push(['queue', () => boss.stop({ graceful: true, wait: true, timeout: 10_000 })]);
 
     // Single process on PGlite: whatever is RUNNING was left by a killed earlier start.
     const recovered = embedded
@@ -128,8 +136,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       port: options.apiPort,
       host: '127.0.0.1',
     });
-    cleanups.push(() => api.close());
-    options.onApiReady?.(api.url);
+    cleanups.push(['API', () => api.close()]);
+    options.onApiReady?.({ apiUrl: api.url, repo, demoProjectId: demo?.projectId });
 
     let worker: PlatformWorker | undefined;
     if (options.worker !== false) {
@@ -150,7 +158,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     if (options.web) {
       await ensureWebBuilt(log);
       web = await startWeb({ port: options.webPort ?? 3000, apiUrl: api.url, apiKey: demoKey ?? '' });
-      cleanups.push(() => (web as WebProcess).stop());
+      cleanups.push(['web', () => (web as WebProcess).stop()]);
     }
 
     return {

@@ -24,7 +24,11 @@ function watchDemo(repo: RepoDeps, projectId: string): () => void {
   let lastLine = '';
   let firstSeen = false;
   let allSeen = false;
+  let busy = false;
   const timer = setInterval(async () => {
+    // A slow query (the database is busy with the worker) must not let two ticks report the same event.
+    if (busy) return;
+    busy = true;
     try {
       const groups = await repo.prisma.run.groupBy({ by: ['status'], where: { projectId }, _count: true });
       const count = (status: string) => groups.find((g) => g.status === status)?._count ?? 0;
@@ -44,18 +48,25 @@ function watchDemo(repo: RepoDeps, projectId: string): () => void {
       }
     } catch {
       // The database is going away (shutdown): nothing to report.
+    } finally {
+      busy = false;
     }
   }, 2000);
   return () => clearInterval(timer);
 }
 
+let stopWatching: () => void = () => undefined;
 const platform = await startPlatform({
   apiPort: portFrom('PORT', 4000),
   webPort: portFrom('WEB_PORT', 3000),
   web: process.env.SGDSCOPE_WEB !== '0',
   scale: process.env.SGDSCOPE_DEMO_SCALE === 'test' ? 'test' : 'demo',
   log,
-  onApiReady: (url) => log(`API ready: ${url}/graphql`),
+  onApiReady: ({ apiUrl, repo, demoProjectId }) => {
+    log(`API ready: ${apiUrl}/graphql`);
+    // Watch from here, not after the web build, so the first-finished time is measured, not delayed.
+    if (demoProjectId) stopWatching = watchDemo(repo, demoProjectId);
+  },
 });
 
 const base = platform.webUrl ?? platform.apiUrl;
@@ -76,9 +87,6 @@ console.log(
     .filter((l) => l !== '')
     .join('\n'),
 );
-const stopWatching = platform.demoProjectId
-  ? watchDemo(platform.repo, platform.demoProjectId)
-  : () => undefined;
 
 let stopping = false;
 const shutdown = async (signal: string): Promise<void> => {
@@ -86,14 +94,17 @@ const shutdown = async (signal: string): Promise<void> => {
   stopping = true;
   log(`${signal}: stopping worker (runs in progress end canceled), web, API, database...`);
   stopWatching();
-  const force = setTimeout(() => {
+  setTimeout(() => {
     log('shutdown is taking more than 60 s; exiting');
     process.exit(1);
   }, 60_000);
-  force.unref();
+  // Not unref'd: pg-boss waits for its workers on unref'd timers, and an empty event loop would exit
+  // before PGlite is closed (flushed).
+
   await platform.stop();
   log('stopped');
   process.exit(0);
 };
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
+// `on`, not `once`: tsx's signal relay exits 130 when it sees no SIGINT listener left mid-shutdown.
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

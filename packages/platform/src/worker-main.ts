@@ -54,5 +54,6 @@ const shutdown = async (): Promise<void> => {
   await db.close();
   process.exit(0);
 };
-process.once('SIGINT', () => void shutdown());
-process.once('SIGTERM', () => void shutdown());
+// `on`, not `once`: tsx's signal relay exits 130 when it sees no SIGINT listener left mid-shutdown.
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
