@@ -7,7 +7,6 @@ export * from './context.js';
 export * from './errors.js';
 export * from './gc.js';
 export * from './projects.js';
-export * from './recorder.js';
 export * from './repository.js';
 export * from './runs.js';
 export * from './stable-json.js';
