@@ -103,8 +103,9 @@ export function demoPlan(scale: DemoScale): Plan {
       seed: 4,
       backend: 'wasm',
       // A JL sketch keeps the stored trajectory small (79,510 weights per step otherwise). Sketching costs
-      // ~65 ms per stored row at d = 256 (measured here; a plain wasm step is ~14 ms), so keep every 5th step.
-      trajectory: { stride: 5, sketchDim: demo ? 256 : 64 },
+      // ~65 ms per stored row at d = 256 (measured here; a plain wasm step is ~14 ms). The pipeline's
+      // trajectory estimators need at least 1000 rows (one default window): 3000 steps at stride 2 give 1500.
+      trajectory: { stride: 2, sketchDim: demo ? 128 : 64 },
       gradientSample: { windowSteps: demo ? 1000 : 100, samplesPerWindow: demo ? 2000 : 500 },
       checkpointEvery: demo ? 500 : 100,
     },

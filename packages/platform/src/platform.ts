@@ -147,6 +147,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         spoolDir: join(dataDir, 'spool'),
         concurrency: 1,
         heartbeatMs: options.heartbeatMs,
+        singleProcess: embedded,
         staleAfterMs: options.staleAfterMs,
         log,
       });

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -70,8 +71,26 @@ export interface StartWebOptions {
   readonly timeoutMs?: number;
 }
 
+/** Rejects when something already listens on 127.0.0.1:`port` (else its answers would pass for ours). */
+function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE'
+            ? `WEB_PORT ${port} is already in use (another sgdscope or next server?): stop it or set WEB_PORT`
+            : `cannot listen on WEB_PORT ${port}: ${error.message}`,
+        ),
+      ),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
 /** `next start` on 127.0.0.1:`port`; resolves once it answers HTTP. */
 export async function startWeb(options: StartWebOptions): Promise<WebProcess> {
+  await assertPortFree(options.port);
   const child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(options.port), '-H', '127.0.0.1'], {
     cwd: WEB_DIR,
     env: {
@@ -104,6 +123,7 @@ export async function startWeb(options: StartWebOptions): Promise<WebProcess> {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+  if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output}`);
   return {
     url,
     stop: () =>

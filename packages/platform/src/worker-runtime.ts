@@ -20,6 +20,12 @@ export interface PlatformWorkerOptions {
   readonly concurrency?: number;
   /** Heartbeat period for runs in progress (default 5 s). */
   readonly heartbeatMs?: number;
+  /**
+   * Single process on the embedded database: no other worker can die independently, so no heartbeats and
+   * no periodic orphan sweep (the platform re-queues leftovers once at start). Also keeps concurrent
+   * connections to pglite-socket down (see the report on its interleaving of extended-protocol messages).
+   */
+  readonly singleProcess?: boolean;
   /** A RUNNING run with an older heartbeat belongs to a dead worker (default 60 s; must exceed heartbeatMs). */
   readonly staleAfterMs?: number;
   /** Period of the orphan sweep (default 15 s). */
@@ -72,14 +78,16 @@ export async function startPlatformWorker(options: PlatformWorkerOptions): Promi
   });
 
   let busy = false;
-  const beat = setInterval(() => {
-    for (const runId of inFlight) {
-      heartbeat(options.repo, runId).catch((error: unknown) => {
-        // Before the recorder's start the run is still QUEUED: nothing to beat yet.
-        if (!(error instanceof ConflictError)) log(`heartbeat ${runId}: ${(error as Error).message}`);
-      });
-    }
-  }, heartbeatMs);
+  const beat = options.singleProcess
+    ? undefined
+    : setInterval(() => {
+        for (const runId of inFlight) {
+          heartbeat(options.repo, runId).catch((error: unknown) => {
+            // Before the recorder's start the run is still QUEUED: nothing to beat yet.
+            if (!(error instanceof ConflictError)) log(`heartbeat ${runId}: ${(error as Error).message}`);
+          });
+        }
+      }, heartbeatMs);
   const sweep = async (): Promise<void> => {
     if (busy) return;
     busy = true;
@@ -95,8 +103,10 @@ export async function startPlatformWorker(options: PlatformWorkerOptions): Promi
       busy = false;
     }
   };
-  const sweeper = setInterval(() => void sweep(), options.recoverEveryMs ?? 15_000);
-  await sweep();
+  const sweeper = options.singleProcess
+    ? undefined
+    : setInterval(() => void sweep(), options.recoverEveryMs ?? 15_000);
+  if (!options.singleProcess) await sweep();
 
   return {
     workerId,

@@ -113,15 +113,14 @@ describe('npm start (in-process, embedded PGlite, demo at test scale)', () => {
     // Simulate a process killed mid-run: mark a still-queued run RUNNING, as a worker's start would.
     const db = await createDb({ config: resolveDatabaseConfig(env) });
     const repo = { prisma: db.prisma, blobs: new LocalBlobStore(join(root, 'blobs')) };
+    // The first stop came seconds after the first finished run: most toys are still QUEUED.
     const victim = await db.prisma.run.findFirst({
-      where: { status: { in: ['QUEUED', 'RUNNING', 'CANCELED'] }, kind: { not: 'NETWORK' } },
-      select: { id: true, status: true },
+      where: { status: 'QUEUED', kind: { not: 'NETWORK' } },
+      select: { id: true },
     });
-    let victimId: string | undefined;
-    if (victim && victim.status !== 'CANCELED') {
-      await startRun(repo, victim.id, { workerId: 'killed-worker' });
-      victimId = victim.id;
-    }
+    assert.ok(victim, 'a queued toy run to play the killed one');
+    const victimId = victim.id;
+    await startRun(repo, victimId, { workerId: 'killed-worker' });
     await db.close();
 
     platform = await start();
@@ -132,23 +131,21 @@ describe('npm start (in-process, embedded PGlite, demo at test scale)', () => {
     assert.equal(p.viewToken, viewToken);
     assert.equal(await p.repo.prisma.run.count(), runCount);
     assert.equal(await p.repo.prisma.project.count(), 1);
-    if (victimId) {
-      // Others may join it: a run still ending when the first stop's 30 s grace ran out stays RUNNING too.
-      assert.ok(p.recovered.requeued.includes(victimId), `re-queued: ${p.recovered.requeued.join(', ')}`);
-      const done = await until(
-        're-queued run to finish',
-        async () => {
-          const r = await p.repo.prisma.run.findUniqueOrThrow({
-            where: { id: victimId },
-            select: { status: true },
-          });
-          return r.status === 'FINISHED' || r.status === 'FAILED' ? r.status : undefined;
-        },
-        120_000,
-        500,
-      );
-      assert.equal(done, 'FINISHED');
-    }
+    // Others may join it: a run still ending when the first stop's 30 s grace ran out stays RUNNING too.
+    assert.ok(p.recovered.requeued.includes(victimId), `re-queued: ${p.recovered.requeued.join(', ')}`);
+    const done = await until(
+      're-queued run to finish',
+      async () => {
+        const r = await p.repo.prisma.run.findUniqueOrThrow({
+          where: { id: victimId },
+          select: { status: true },
+        });
+        return r.status === 'FINISHED' || r.status === 'FAILED' ? r.status : undefined;
+      },
+      120_000,
+      500,
+    );
+    assert.equal(done, 'FINISHED');
     // Nothing stays RUNNING without a live job: every re-queued run has a job again.
     const orphans = await p.repo.prisma.$queryRawUnsafe<Array<{ id: string }>>(
       `SELECT r.id::text AS id FROM "Run" r WHERE r.status = 'RUNNING' AND NOT EXISTS (
