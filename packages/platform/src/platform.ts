@@ -16,6 +16,7 @@ import type PgBoss from 'pg-boss';
 import { ensureAdmin, ensureDemoKey } from './bootstrap.js';
 import { type DemoScale, findDemoProject, seedDemo } from './demo.js';
 import { recoverOrphanedRuns } from './recovery.js';
+import { assertSchemaCurrent } from './schema-check.js';
 import { ensureWebBuilt, startWeb, type WebProcess } from './web.js';
 import { type PlatformWorker, startPlatformWorker } from './worker-runtime.js';
 
@@ -103,6 +104,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     // A server is migrated only on request (team mode: someone else may own the schema); PGlite is ours.
     const db = await createDb({ config, migrate: embedded || env.SGDSCOPE_MIGRATE === '1' });
     cleanups.push(['database', () => db.close()]);
+    if (!embedded && env.SGDSCOPE_MIGRATE !== '1') await assertSchemaCurrent(db.prisma);
     const repo: RepoDeps = { prisma: db.prisma, blobs: new LocalBlobStore(join(dataDir, 'blobs')) };
 
     const boss = await openRunQueue({ connectionString: db.url, maxConnections: 2 });

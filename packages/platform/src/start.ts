@@ -56,18 +56,26 @@ function watchDemo(repo: RepoDeps, projectId: string): () => void {
 }
 
 let stopWatching: () => void = () => undefined;
-const platform = await startPlatform({
-  apiPort: portFrom('PORT', 4000),
-  webPort: portFrom('WEB_PORT', 3000),
-  web: process.env.SGDSCOPE_WEB !== '0',
-  scale: process.env.SGDSCOPE_DEMO_SCALE === 'test' ? 'test' : 'demo',
-  log,
-  onApiReady: ({ apiUrl, repo, demoProjectId }) => {
-    log(`API ready: ${apiUrl}/graphql`);
-    // Watch from here, not after the web build, so the first-finished time is measured, not delayed.
-    if (demoProjectId) stopWatching = watchDemo(repo, demoProjectId);
-  },
-});
+const platform = await (async () => {
+  try {
+    return await startPlatform({
+      apiPort: portFrom('PORT', 4000),
+      webPort: portFrom('WEB_PORT', 3000),
+      web: process.env.SGDSCOPE_WEB !== '0',
+      scale: process.env.SGDSCOPE_DEMO_SCALE === 'test' ? 'test' : 'demo',
+      log,
+      onApiReady: ({ apiUrl, repo, demoProjectId }) => {
+        log(`API ready: ${apiUrl}/graphql`);
+        // Watch from here, not after the web build, so the first-finished time is measured, not delayed.
+        if (demoProjectId) stopWatching = watchDemo(repo, demoProjectId);
+      },
+    });
+  } catch (error) {
+    // Start-up errors (pending migrations, port in use, web build failure) are messages, not stack traces.
+    console.error(`sgdscope: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+})();
 
 const base = platform.webUrl ?? platform.apiUrl;
 console.log(
