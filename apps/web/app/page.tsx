@@ -1,21 +1,13 @@
 import { ErrorState } from '../components/ErrorState';
 import { gql } from '../lib/api';
-import { PROJECTS } from '../lib/queries';
+import { ProjectsDocument, type ProjectsQuery } from '../lib/generated';
 
 export const dynamic = 'force-dynamic';
 
-interface Project {
-  id: string;
-  slug: string;
-  name: string;
-  description: string | null;
-  role: string;
-}
-
 export default async function Home() {
-  let projects: Project[];
+  let projects: ProjectsQuery['projects'];
   try {
-    projects = (await gql<{ projects: Project[] }>(PROJECTS)).projects;
+    projects = (await gql(ProjectsDocument)).projects;
   } catch (e) {
     return <ErrorState error={e} />;
   }

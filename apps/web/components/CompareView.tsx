@@ -17,7 +17,7 @@ const CURVES: ReadonlyArray<{ name: string; title: string; x: string; y: string;
 ];
 
 function curvePoints(c: AnalysisCurve) {
-  return c.x.flatMap((x, i) => (c.y[i] === null ? [] : [{ x, y: c.y[i] as number }]));
+  return c.x.flatMap((x, i) => (x === null || c.y[i] === null ? [] : [{ x, y: c.y[i] as number }]));
 }
 
 /**

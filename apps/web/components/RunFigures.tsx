@@ -12,7 +12,8 @@ function points(c: AnalysisCurve): Array<{ x: number; y: number }> {
   const out: Array<{ x: number; y: number }> = [];
   for (let i = 0; i < c.x.length; i++) {
     const y = c.y[i];
-    if (y !== null && Number.isFinite(y)) out.push({ x: c.x[i], y });
+    const x = c.x[i];
+    if (x !== null && y !== null && Number.isFinite(y)) out.push({ x, y });
   }
   return out;
 }
@@ -171,14 +172,18 @@ export function RunFigures({ run }: { run: RunDetail }) {
       >
         {hist.length > 0 ? (
           <HistogramChart
-            bins={hist[hist.length - 1].x.map((x, i) => {
+            bins={hist[hist.length - 1].x.flatMap((x, i) => {
               const meta = hist[hist.length - 1].meta as { stable?: number[]; gaussian?: number[] } | null;
-              return {
-                x,
-                density: hist[hist.length - 1].y[i] ?? 0,
-                stable: meta?.stable?.[i],
-                gaussian: meta?.gaussian?.[i],
-              };
+              // FloatList bins may hold null where the API had no finite value: such a bin cannot be drawn.
+              if (x === null) return [];
+              return [
+                {
+                  x,
+                  density: hist[hist.length - 1].y[i] ?? 0,
+                  stable: meta?.stable?.[i],
+                  gaussian: meta?.gaussian?.[i],
+                },
+              ];
             })}
           />
         ) : null}

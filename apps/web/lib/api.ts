@@ -1,4 +1,5 @@
 import { cookies } from 'next/headers';
+import type { TypedDocument } from './generated';
 
 /**
  * Server-side GraphQL client. The web app talks to nothing but the API; the API key of the signed-in user lives
@@ -21,11 +22,33 @@ interface GraphQLResponse<T> {
   errors?: ReadonlyArray<{ message: string; extensions?: { code?: string } }>;
 }
 
+export interface GqlOptions {
+  /** Send no API key (saved views open by token alone). */
+  anonymous?: boolean;
+}
+
+/**
+ * Sends one operation. Given a generated document (lib/generated.ts, from lib/operations.graphql and the API's
+ * SDL) the result and the variables are typed by the operation itself; a raw query string falls back to a
+ * caller-stated result type.
+ */
+export async function gql<Result, Variables>(
+  document: TypedDocument<Result, Variables>,
+  ...rest: Record<string, never> extends Variables
+    ? [variables?: Variables, options?: GqlOptions]
+    : [variables: Variables, options?: GqlOptions]
+): Promise<Result>;
 export async function gql<T>(
   query: string,
-  variables: Record<string, unknown> = {},
-  options: { anonymous?: boolean } = {},
+  variables?: Record<string, unknown>,
+  options?: GqlOptions,
+): Promise<T>;
+export async function gql<T>(
+  document: string | TypedDocument<T, unknown>,
+  variables: unknown = {},
+  options: GqlOptions = {},
 ): Promise<T> {
+  const query = typeof document === 'string' ? document : document.query;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (!options.anonymous) {
     const key = (await cookies()).get(KEY_COOKIE)?.value ?? process.env.SGDSCOPE_API_KEY;

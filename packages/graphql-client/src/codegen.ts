@@ -306,8 +306,16 @@ function usedFragments(
   return out;
 }
 
-const PREAMBLE = `/** Any JSON value (the API's \`JSON\` scalar). */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+const PREAMBLE = `/**
+ * A JSON value (the API's \`JSON\` scalar). A top-level null is left out: the field's GraphQL nullability says
+ * whether it can be null (\`JSON\` → \`JsonValue | null\`, \`JSON!\` → \`JsonValue\`).
+ */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | Array<JsonValue | null>
+  | { [key: string]: JsonValue | null };
 
 /**
  * A GraphQL document that carries its result and variable types, so \`gql(doc, variables)\` infers both.

@@ -1,12 +1,9 @@
 import { CompareView } from '../../components/CompareView';
 import { ErrorState } from '../../components/ErrorState';
 import { gql } from '../../lib/api';
-import { COMPARE } from '../../lib/queries';
-import type { RunDetail } from '../../lib/types';
+import { CompareDocument, type CompareQuery } from '../../lib/generated';
 
 export const dynamic = 'force-dynamic';
-
-type Compared = Pick<RunDetail, 'id' | 'name' | 'config' | 'analyses' | 'metrics'>;
 
 export default async function Compare({
   searchParams,
@@ -19,9 +16,9 @@ export default async function Compare({
   if (ids.length < 2 || ids.length > 6) {
     return <p className="empty">Pick 2 to 6 runs to compare (the selection lives in the URL: ?ids=a,b,c).</p>;
   }
-  let result: { runs: Compared[]; configDiff: Array<{ key: string; values: unknown[] }> };
+  let result: CompareQuery['compareRuns'];
   try {
-    result = (await gql<{ compareRuns: typeof result }>(COMPARE, { ids })).compareRuns;
+    result = (await gql(CompareDocument, { ids })).compareRuns;
   } catch (e) {
     return <ErrorState error={e} />;
   }

@@ -25,7 +25,7 @@ export function SeriesChart(props: {
 }) {
   const s = props.series;
   const data = s.stepStart.map((start, i) => ({
-    step: Math.max(1, Math.round((start + s.stepEnd[i]) / 2)),
+    step: Math.max(1, Math.round(((start ?? 0) + (s.stepEnd[i] ?? 0)) / 2)),
     mean: s.mean[i],
     range: s.min[i] !== null && s.max[i] !== null ? [s.min[i], s.max[i]] : null,
   }));

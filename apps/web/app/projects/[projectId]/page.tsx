@@ -2,8 +2,16 @@ import { AutoRefresh } from '../../../components/AutoRefresh';
 import { ErrorState } from '../../../components/ErrorState';
 import { num, pickMetric, withCi } from '../../../components/format';
 import { gql } from '../../../lib/api';
-import { RUNS } from '../../../lib/queries';
-import type { RunRow } from '../../../lib/types';
+import {
+  type RunFilterInput,
+  type RunKind,
+  type RunOrderInput,
+  type RunSortField,
+  type RunStatus,
+  RunsDocument,
+  type RunsQuery,
+} from '../../../lib/generated';
+import { jsonField, type RunRow } from '../../../lib/types';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,7 +21,7 @@ type Search = Promise<Record<string, string | string[] | undefined>>;
 interface Column {
   readonly id: string;
   readonly label: string;
-  readonly sort?: { field: string; key?: string; window?: number };
+  readonly sort?: { field: RunSortField; key?: string; window?: number };
   readonly cell: (r: RunRow) => string;
 }
 
@@ -56,7 +64,7 @@ const COLUMNS: readonly Column[] = [
   {
     id: 'finalLoss',
     label: 'Final loss',
-    cell: (r) => num((r.summary?.finalLoss as number | undefined) ?? null),
+    cell: (r) => num((jsonField(r.summary, 'finalLoss') as number | undefined) ?? null),
   },
   { id: 'steps', label: 'Steps', cell: (r) => String(r.lastStep + 1) },
 ];
@@ -75,8 +83,19 @@ const DEFAULT_COLUMNS = [
   'finalLoss',
   'steps',
 ];
-const STATUSES = ['QUEUED', 'RUNNING', 'FINISHED', 'FAILED', 'CANCELED'];
-const KINDS = ['NETWORK', 'FRACTAL_LANDSCAPE', 'ESCAPE', 'PHASE_DIAGRAM'];
+const STATUSES: readonly string[] = [
+  'QUEUED',
+  'RUNNING',
+  'FINISHED',
+  'FAILED',
+  'CANCELED',
+] satisfies RunStatus[];
+const KINDS: readonly string[] = [
+  'NETWORK',
+  'FRACTAL_LANDSCAPE',
+  'ESCAPE',
+  'PHASE_DIAGRAM',
+] satisfies RunKind[];
 
 const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 const many = (v: string | string[] | undefined): string[] =>
@@ -96,28 +115,24 @@ export default async function RunsBrowser({
   const q = one(sp.q);
   const tag = one(sp.tag);
   const sortId = one(sp.sort) ?? 'created';
-  const dir = one(sp.dir) === 'asc' ? 'ASC' : 'DESC';
+  const dir = one(sp.dir) === 'asc' ? ('ASC' as const) : ('DESC' as const);
   const cols = many(sp.cols).length > 0 ? many(sp.cols) : DEFAULT_COLUMNS;
   const after = one(sp.after);
   const pageSize = Math.min(200, Math.max(10, Number(one(sp.size) ?? 50) || 50));
   const sortCol = COLUMNS.find((c) => c.id === sortId);
-  const orderBy = sortCol?.sort
+  const orderBy: RunOrderInput[] = sortCol?.sort
     ? [{ ...sortCol.sort, direction: dir }]
     : [{ field: sortId === 'name' ? 'NAME' : 'CREATED_AT', direction: dir }];
-  const filter: Record<string, unknown> = {};
-  if (status.length) filter.status = status;
-  if (kind && KINDS.includes(kind)) filter.kind = kind;
+  const filter: RunFilterInput = {};
+  // Both lists were checked against the enums above, so the casts only restate what the filter proved.
+  if (status.length) filter.status = status as RunStatus[];
+  if (kind && KINDS.includes(kind)) filter.kind = kind as RunKind;
   if (q) filter.nameContains = q;
   if (tag) filter.tagsAll = [tag];
 
-  let page: {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    nodes: RunRow[];
-  };
+  let page: RunsQuery['runs'];
   try {
-    page = (await gql<{ runs: typeof page }>(RUNS, { projectId, filter, orderBy, first: pageSize, after }))
-      .runs;
+    page = (await gql(RunsDocument, { projectId, filter, orderBy, first: pageSize, after })).runs;
   } catch (e) {
     return <ErrorState error={e} />;
   }

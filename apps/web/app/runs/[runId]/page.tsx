@@ -3,7 +3,7 @@ import { ErrorState } from '../../../components/ErrorState';
 import { RunFigures } from '../../../components/RunFigures';
 import { ScalarTable } from '../../../components/ScalarTable';
 import { gql } from '../../../lib/api';
-import { RUN } from '../../../lib/queries';
+import { RunDocument } from '../../../lib/generated';
 import type { RunDetail } from '../../../lib/types';
 
 export const dynamic = 'force-dynamic';
@@ -12,7 +12,7 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
   const { runId } = await params;
   let run: RunDetail;
   try {
-    run = (await gql<{ run: RunDetail }>(RUN, { id: runId, width: 600 })).run;
+    run = (await gql(RunDocument, { id: runId, width: 600 })).run;
   } catch (e) {
     return <ErrorState error={e} />;
   }

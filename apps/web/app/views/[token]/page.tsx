@@ -1,28 +1,16 @@
 import { CompareView } from '../../../components/CompareView';
 import { ErrorState } from '../../../components/ErrorState';
 import { gql } from '../../../lib/api';
-import { SAVED_VIEW_COMPARISON } from '../../../lib/queries';
-import type { RunDetail } from '../../../lib/types';
+import { SavedViewComparisonDocument, type SavedViewComparisonQuery } from '../../../lib/generated';
 
 export const dynamic = 'force-dynamic';
-
-type Compared = Pick<RunDetail, 'id' | 'name' | 'config' | 'analyses' | 'metrics'>;
-
-interface FrozenView {
-  title: string;
-  note: string | null;
-  createdAt: string;
-  estimatorVersions: Record<string, string>;
-  comparison: { runs: Compared[]; configDiff: Array<{ key: string; values: unknown[] }> };
-}
 
 /** The reviewer view: read-only, opened by its unguessable token, no account needed. */
 export default async function ReviewerView({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  let view: FrozenView;
+  let view: SavedViewComparisonQuery['savedView'];
   try {
-    view = (await gql<{ savedView: FrozenView }>(SAVED_VIEW_COMPARISON, { token }, { anonymous: true }))
-      .savedView;
+    view = (await gql(SavedViewComparisonDocument, { token }, { anonymous: true })).savedView;
   } catch (e) {
     return <ErrorState error={e} />;
   }

@@ -8,26 +8,20 @@ import {
   PhaseDiagramChart,
 } from '../../../../../components/SweepCharts';
 import { ApiError, gql } from '../../../../../lib/api';
-import { AGGREGATE, ESCAPE_FIT, PHASE_DIAGRAM } from '../../../../../lib/queries';
+import {
+  AggregateDocument,
+  type EscapeControl,
+  EscapeFitDocument,
+  PhaseDiagramDocument,
+  type PhaseDiagramQuery,
+} from '../../../../../lib/generated';
 
 export const dynamic = 'force-dynamic';
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
-interface PhaseAnswer {
-  runs: number;
-  cells: Array<{
-    eta: number;
-    noise: number;
-    phase: string;
-    n: number;
-    countI: number;
-    countII: number;
-    countIII: number;
-  }>;
-  boundaries: Array<{ between: string; eta: number; noise: number; ciLower: number; ciUpper: number }>;
-}
+type PhaseAnswer = NonNullable<PhaseDiagramQuery['phaseDiagram']>;
 
 /** Majority phase and its share per cell, for the heatmap. */
 function toCells(answer: PhaseAnswer): PhaseCell[] {
@@ -64,7 +58,7 @@ export default async function SweepPage({
   let rows: AggregateRow[];
   try {
     rows = (
-      await gql<{ aggregate: AggregateRow[] }>(AGGREGATE, {
+      await gql(AggregateDocument, {
         projectId,
         groupBy: series ? [x, series] : [x],
         metric: { source: 'SCALAR', name: metric, window },
@@ -74,9 +68,10 @@ export default async function SweepPage({
   } catch (e) {
     return <ErrorState error={e} />;
   }
-  const optional = async <T,>(q: string, v: Record<string, unknown>): Promise<T | null> => {
+  /** Runs a query whose failure for a sweep of another kind (bad input / not applicable) just hides a figure. */
+  const optional = async <T,>(send: () => Promise<T>): Promise<T | null> => {
     try {
-      return await gql<T>(q, v);
+      return await send();
     } catch (e) {
       if (e instanceof ApiError && (e.code === 'BAD_USER_INPUT' || e.code === 'GRAPHQL_VALIDATION_FAILED'))
         return null;
@@ -84,14 +79,12 @@ export default async function SweepPage({
     }
   };
   const fits: EscapeFit[] = [];
-  for (const against of ['BATCH_SIZE', 'INV_LR', 'INV_SHARPNESS']) {
-    const f = await optional<{ escapeRateFit: EscapeFit }>(ESCAPE_FIT, { sweepId, against }).catch(
-      () => null,
-    );
+  for (const against of ['BATCH_SIZE', 'INV_LR', 'INV_SHARPNESS'] satisfies EscapeControl[]) {
+    const f = await optional(() => gql(EscapeFitDocument, { sweepId, against })).catch(() => null);
     if (f?.escapeRateFit && new Set(f.escapeRateFit.points.map((p) => p.x)).size > 1)
       fits.push(f.escapeRateFit);
   }
-  const phase = await optional<{ phaseDiagram: PhaseAnswer }>(PHASE_DIAGRAM, { sweepId }).catch(() => null);
+  const phase = await optional(() => gql(PhaseDiagramDocument, { sweepId })).catch(() => null);
 
   return (
     <section>
