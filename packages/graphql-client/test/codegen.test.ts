@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -153,6 +155,41 @@ describe('validation', () => {
     );
   });
 
+  test('schema errors carry the SDL name and location', () => {
+    assert.throws(
+      () => generateClient('type Query { a: Nope }', [], { schemaName: 'api.graphql' }),
+      (error: unknown) => error instanceof CodegenError && /Unknown type "Nope"/.test(error.message),
+    );
+    assert.throws(
+      () => generateClient('type Query { a: Int', [], { schemaName: 'api.graphql' }),
+      (error: unknown) =>
+        error instanceof CodegenError && /^api\.graphql:1:20: Syntax Error/.test(error.message),
+    );
+  });
+
+  test('selections that depend on the runtime type (unions) are refused rather than typed wrongly', () => {
+    const sdl = 'type A { a: Int! }\ntype B { b: Int! }\nunion U = A | B\ntype Query { u: U! }';
+    assert.throws(
+      () => generateClient(sdl, [{ name: 'u.graphql', body: 'query Q { u { ... on A { a } } }' }]),
+      /selections on U \(interface\/union\) are not supported/,
+    );
+  });
+
+  test('__typename is the parent type name; @skip makes a field optional; aliases name the key', () => {
+    const text = generateClient(SDL, [
+      {
+        name: 't.graphql',
+        body: 'query T($s: Boolean!) { thing(id: "1") { __typename one: id two: id label @skip(if: $s) } }',
+      },
+    ]);
+    assert.ok(
+      text.includes(
+        "export type TQuery = {\n  thing: {\n    __typename: 'Thing';\n    one: string;\n    two: string;\n    label?: string | null;\n  } | null;\n};",
+      ),
+      text,
+    );
+  });
+
   test('a custom scalar without a TypeScript mapping is an error, not a silent unknown', () => {
     const sdl = 'scalar Money\ntype Query { price: Money }';
     assert.throws(
@@ -163,6 +200,41 @@ describe('validation', () => {
       scalars: { Money: 'bigint' },
     });
     assert.ok(mapped.includes('price: bigint | null;'));
+  });
+});
+
+describe('command line', () => {
+  const cli = path.join(REPO, 'packages/graphql-client/src/cli.ts');
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8', cwd: REPO });
+
+  test('writes the client, --check passes on it and fails (exit 1) once the operations change', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sgdscope-codegen-'));
+    try {
+      await writeFile(path.join(dir, 'schema.graphql'), SDL);
+      await writeFile(path.join(dir, 'ops.graphql'), SAMPLE);
+      const args = [
+        '--schema',
+        `${dir}/schema.graphql`,
+        '--operations',
+        `${dir}/ops.graphql`,
+        '--out',
+        `${dir}/out.ts`,
+      ];
+      assert.equal(run(args).status, 0);
+      assert.ok((await readFile(path.join(dir, 'out.ts'), 'utf8')).includes(EXPECTED_THINGS));
+      assert.equal(run([...args, '--check']).status, 0);
+      await writeFile(path.join(dir, 'ops.graphql'), SAMPLE.replace('count', ''));
+      const stale = run([...args, '--check']);
+      assert.equal(stale.status, 1);
+      assert.match(stale.stderr, /out of date/);
+      await writeFile(path.join(dir, 'ops.graphql'), 'query Q { thing(id: "1") { nope } }');
+      const invalid = run(args);
+      assert.equal(invalid.status, 1);
+      assert.match(invalid.stderr, /ops\.graphql:1:28: Cannot query field "nope" on type "Thing"/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
