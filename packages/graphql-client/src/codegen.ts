@@ -387,7 +387,7 @@ export function generateClient(
         type,
         v.defaultValue !== undefined,
         INDENT,
-        `${where} $${name}`,
+        `${where} $${v.variable.name.value}`,
       );
     });
     const variablesType = variables.length ? `{\n${variables.join('\n')}\n}` : 'Record<string, never>';
@@ -399,44 +399,31 @@ export function generateClient(
     );
   }
 
-  const declarations: string[] = [];
+  // Input objects may refer to further input objects and enums: write the whole closure before listing enums.
+  const inputBlocks = new Map<string, string>();
+  for (
+    let pending = [...writer.inputs];
+    pending.length;
+    pending = [...writer.inputs].filter((n) => !inputBlocks.has(n))
+  ) {
+    for (const name of pending) {
+      const type = schema.getType(name);
+      if (isInputObjectType(type)) inputBlocks.set(name, writer.inputObject(type));
+    }
+  }
+  const enumBlocks: string[] = [];
   for (const name of [...writer.enums].sort()) {
     const type = schema.getType(name);
-    if (!isEnumType(type)) continue;
-    declarations.push(
-      unionAlias(
-        name,
-        type.getValues().map((v) => `'${v.name}'`),
-      ),
-    );
+    if (isEnumType(type))
+      enumBlocks.push(
+        unionAlias(
+          name,
+          type.getValues().map((v) => `'${v.name}'`),
+        ),
+      );
   }
-  // Input objects may refer to further input objects: declare the whole closure.
-  const done = new Set<string>();
-  const pending = [...writer.inputs];
-  const inputBlocks: string[] = [];
-  while (pending.length) {
-    const name = pending.shift() as string;
-    if (done.has(name)) continue;
-    done.add(name);
-    const type = schema.getType(name);
-    if (!isInputObjectType(type)) continue;
-    inputBlocks.push(writer.inputObject(type));
-    for (const n of writer.inputs) if (!done.has(n)) pending.push(n);
-  }
-  // Input object fields can introduce enums too; re-list any added after the first pass.
-  for (const name of [...writer.enums].sort()) {
-    const type = schema.getType(name);
-    if (!isEnumType(type) || declarations.some((l) => l.startsWith(`export type ${name} =`))) continue;
-    declarations.push(
-      unionAlias(
-        name,
-        type.getValues().map((v) => `'${v.name}'`),
-      ),
-    );
-  }
-  declarations.sort();
-  inputBlocks.sort();
+  const inputs = [...inputBlocks.keys()].sort().map((name) => inputBlocks.get(name) as string);
 
   const header = (options.header ?? []).map((line) => `// ${line}`);
-  return `${[header.join('\n'), PREAMBLE, ...declarations, ...inputBlocks, ...blocks].filter(Boolean).join('\n\n')}\n`;
+  return `${[header.join('\n'), PREAMBLE, ...enumBlocks, ...inputs, ...blocks].filter(Boolean).join('\n\n')}\n`;
 }

@@ -92,6 +92,15 @@ describe('generateClient', () => {
     assert.ok(out.includes('export type Inner = {\n  at: string;\n};'));
   });
 
+  test('an enum reached only through a nested input object is still declared', () => {
+    const sdl =
+      'enum Dir { UP DOWN }\ninput Outer { inner: Inner! }\ninput Inner { dir: Dir! }\ntype Query { go(o: Outer!): Int! }';
+    const text = generateClient(sdl, [{ name: 'g.graphql', body: 'query G($o: Outer!) { go(o: $o) }' }]);
+    assert.ok(text.includes("export type Dir = 'UP' | 'DOWN';"), text);
+    assert.ok(text.includes('export type Inner = {\n  dir: Dir;\n};'));
+    assert.ok(text.includes('export type GQueryVariables = {\n  o: Outer;\n};'));
+  });
+
   test('fragments get their own type and travel with the document that spreads them', () => {
     assert.ok(
       out.includes(
