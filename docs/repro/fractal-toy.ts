@@ -5,7 +5,7 @@
  * with alphaShort/alphaLong, and the spec §5.11 split at basin entry is NOT attempted (no rule is implemented).
  * Per landscape: the alpha-stable index of all recorded gradient components (Koutrouvelis, block bootstrap).
  *
- * Run: npx tsx docs/repro/fractal-toy.ts [repeats=8] [steps=1000]
+ * Run: npx tsx docs/repro/fractal-toy.ts [repeats=8] [steps=1000] [eta=0.02] [sigma=0.01]
  */
 import { analyzeWindow, fitStable } from '@sgdscope/analysis';
 import { fractalConfigSchema, runFractalExperiment } from '@sgdscope/trainer/experiments/fractal';
@@ -13,6 +13,8 @@ import { MemoryRecorder } from '@sgdscope/trainer/recording/memory-recorder';
 
 const repeats = Number(process.argv[2] ?? 8);
 const steps = Number(process.argv[3] ?? 1000);
+const eta = Number(process.argv[4] ?? 0.02);
+const sigma = Number(process.argv[5] ?? 0.01);
 const landscapes = ['fractal', 'shuffled', 'cone', 'paraboloid'] as const;
 
 function mean(xs: number[]): number {
@@ -26,7 +28,7 @@ const fmt = (x: number | null | undefined, digits = 3): string => (x == null ? '
 
 for (const landscape of landscapes) {
   const started = performance.now();
-  const config = fractalConfigSchema.parse({ landscape, steps, repeats, seed: 11 });
+  const config = fractalConfigSchema.parse({ landscape, steps, repeats, eta, sigma, seed: 11 });
   const recorder = new MemoryRecorder();
   await runFractalExperiment(config, recorder);
   const chunks = recorder.chunks();
