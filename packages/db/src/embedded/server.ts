@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
+import { batchProtocolMessages } from './protocol-batching.js';
 import { freshClusterTarball } from './template.js';
 
 /** Options for {@link startEmbeddedPostgres}. */
@@ -66,6 +67,7 @@ export async function startEmbeddedPostgres(
       port: options.port ?? 0,
       maxConnections: options.maxConnections ?? 64,
     });
+    batchProtocolMessages(server);
     await server.start();
     const port = Number(server.getServerConn().split(':').pop());
     const url = `postgresql://postgres@${host}:${port}/postgres`;
