@@ -39,10 +39,15 @@ console.log(
   `[sgdscope] API on ${server.url}/graphql (explorer: open it in a browser; database: ${db.embedded ? 'embedded PGlite' : 'PostgreSQL server'})`,
 );
 
+// process.on, not once: tsx re-raises a signal whose last listener is gone and exits 130 before the embedded
+// database has closed. The guard makes a second Ctrl-C wait for the first shutdown instead of starting another.
+let stopping = false;
 const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
   await server.close();
   await db.close();
   process.exit(0);
 };
-process.once('SIGINT', shutdown);
-process.once('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
