@@ -192,6 +192,14 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/**
+ * SHA-256 on libuv's thread pool (WebCrypto digest) instead of the main thread, so verifying one blob overlaps
+ * with reading the next and with whatever consumes the previous one.
+ */
+export async function sha256HexAsync(bytes: Uint8Array): Promise<string> {
+  return Buffer.from(await globalThis.crypto.subtle.digest('SHA-256', bytes)).toString('hex');
+}
+
 /** The default store: `$SGDSCOPE_DATA_DIR/blobs`, or `./.sgdscope/blobs` when the variable is unset. */
 export function defaultBlobStore(env: NodeJS.ProcessEnv = process.env): LocalBlobStore {
   const dataDir = env.SGDSCOPE_DATA_DIR ?? path.resolve('.sgdscope');

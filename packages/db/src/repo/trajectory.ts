@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sha256Hex } from '../blob/local.js';
+import { sha256Hex, sha256HexAsync } from '../blob/local.js';
 import { float16ToFloat32, isFloat16NonFinite } from '../series/float16.js';
 import { lockRun, type RepoDeps, TX_OPTIONS, type Tx } from './context.js';
 import { ConflictError, IntegrityError, NotFoundError, ValidationError } from './errors.js';
@@ -345,6 +345,9 @@ const STREAM_PAGE = 32;
  * @sgdscope/analysis consumes), restricted to steps [fromStep, toStep] when given. Each blob is
  * checked against its recorded SHA-256 before use: a mismatch throws IntegrityError.
  */
+/** Blobs read and verified ahead of the consumer (bounded: at most this many chunks are held in memory). */
+const READ_AHEAD = 3;
+
 export async function* streamTrajectory(
   deps: RepoDeps,
   runId: string,
@@ -364,17 +367,20 @@ export async function* streamTrajectory(
       SELECT "seq", "fromStep", "rows", "d", "dtype", "checksum", "blobKey", "byteLength" FROM "TrajectoryChunk"
       WHERE "runId" = ${runId}::uuid AND "fromStep" > ${after} AND "fromStep" <= ${to} AND "fromStep" + "rows" > ${from}
       ORDER BY "fromStep" LIMIT ${STREAM_PAGE}`;
-    // Read the next blob (thread pool) while this one is hashed and consumed (main thread).
+    // Read and hash the next blob (both on the thread pool) while this one is consumed on the main thread.
     const fetch = (i: number) => {
-      const pending = deps.blobs.get(page[i].blobKey);
+      const pending = deps.blobs
+        .get(page[i].blobKey)
+        .then(async (bytes) => ({ bytes, actual: await sha256HexAsync(bytes) }));
       pending.catch(() => undefined); // a consumer that stops early must not leave an unhandled rejection
       return pending;
     };
-    let next = page.length > 0 ? fetch(0) : undefined;
+    // A few blobs in flight keep every core hashing (the hash, not the disk, is the bottleneck).
+    const inFlight: ReturnType<typeof fetch>[] = [];
+    for (let i = 0; i < Math.min(READ_AHEAD, page.length); i++) inFlight.push(fetch(i));
     for (const [i, meta] of page.entries()) {
-      const bytes = await (next as Promise<Uint8Array>);
-      next = i + 1 < page.length ? fetch(i + 1) : undefined;
-      const actual = sha256Hex(bytes);
+      const { bytes, actual } = await (inFlight.shift() as ReturnType<typeof fetch>);
+      if (i + READ_AHEAD < page.length) inFlight.push(fetch(i + READ_AHEAD));
       if (actual !== meta.checksum) {
         throw new IntegrityError(
           `trajectory chunk seq ${meta.seq} of run ${runId}: blob ${meta.blobKey} has SHA-256 ${actual}, recorded ${meta.checksum}`,
