@@ -18,7 +18,7 @@ function npyHeader(descr: string, shape: readonly number[]): Uint8Array {
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
   const unpadded = 10 + dict.length + 1;
   const padded = Math.ceil(unpadded / 64) * 64;
-  const text = dict + ' '.repeat(padded - unpadded) + '\n';
+  const text = `${dict}${' '.repeat(padded - unpadded)}\n`;
   const out = new Uint8Array(10 + text.length);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
   new DataView(out.buffer).setUint16(8, text.length, true);
