@@ -2,10 +2,12 @@
  * The platform in-process on a temporary data directory (embedded PGlite, demo at 'test' scale): the
  * first demo run finishes and is analysed, and GraphQL serves it to the read-only demo key; a second
  * start reuses the data (no re-seeding, same demo key and view) and re-queues a run left RUNNING.
- * Web is off unless SGDSCOPE_PLATFORM_TEST_WEB=1 (the web engineer's tests cover the pages).
+ * Finally, with Debian's Chromium present (and SGDSCOPE_PLATFORM_TEST_WEB not '0'), a third start brings up the
+ * web app too and the first finished run's page is loaded in the browser with its charts drawn: the README's
+ * `npm start`, end to end.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -18,7 +20,8 @@ import { freePort, graphql, until } from './support/child.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sgdscope-platform-'));
 const env = { SGDSCOPE_DATA_DIR: root, INIT_CWD: root } as NodeJS.ProcessEnv;
-const withWeb = process.env.SGDSCOPE_PLATFORM_TEST_WEB === '1';
+const CHROMIUM = '/usr/bin/chromium';
+const browserCheck = process.env.SGDSCOPE_PLATFORM_TEST_WEB !== '0' && existsSync(CHROMIUM);
 const lines: string[] = [];
 let platform: RunningPlatform | undefined;
 
@@ -27,7 +30,7 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function start(): Promise<RunningPlatform> {
+async function start(withWeb = false): Promise<RunningPlatform> {
   return startPlatform({
     env,
     apiPort: 0,
@@ -161,5 +164,45 @@ describe('npm start (in-process, embedded PGlite, demo at test scale)', () => {
       },
     );
     assert.equal(data.run.status, 'FINISHED');
+  });
+
+  it('with the web app: the first finished run opens in a browser with its figures drawn', {
+    skip: browserCheck ? false : `${CHROMIUM} missing or SGDSCOPE_PLATFORM_TEST_WEB=0`,
+  }, async () => {
+    await platform?.stop();
+    platform = await start(true);
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      // No sign-in: the platform hands the web app the read-only demo key.
+      await page.goto(`${platform.webUrl}/runs/${firstRunId}`);
+      await page
+        .locator('figure[data-chart-id="msd"] path.recharts-curve')
+        .first()
+        .waitFor({ timeout: 30_000 });
+      assert.ok(
+        (await page.locator('table.scalars tbody tr').count()) > 0,
+        'estimates listed on the run page',
+      );
+      await page.goto(`${platform.webUrl}/views/${viewToken}`);
+      await page.locator('h1').first().waitFor();
+      const alerts = await page.locator('[data-error-code]').count();
+      assert.equal(alerts, 0, `the reviewer link opens: ${(await page.textContent('main'))?.slice(0, 400)}`);
+    } finally {
+      await browser.close();
+    }
   });
 });

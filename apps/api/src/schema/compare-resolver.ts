@@ -53,7 +53,7 @@ export function meanConfidence(n: number, mean: number | null, sd: number | null
 
 /**
  * Aligned metrics, curves and config diff of already-authorized runs. With `frozenVersions` (a saved view), only
- * results of those estimator versions count, so a later re-analysis cannot change what a reviewer sees.
+ * results of those estimator versions count (an estimator computed only after the save: its first stored version).
  */
 export async function buildComparison(
   ctx: ApiContext,
@@ -65,8 +65,16 @@ export async function buildComparison(
   const analyses = await ctx.loaders.analysesOfRun.loadMany(runs.map((r) => r.id));
   const latest = analyses.map((a) => {
     if (a instanceof Error) return [];
-    const kept = frozenVersions ? a.filter((r) => frozenVersions[r.estimator] === r.estimatorVersion) : a;
-    return latestPerEstimator(kept);
+    if (!frozenVersions) return latestPerEstimator(a);
+    // Estimators the view froze show that version; one first computed after the save shows its first stored
+    // version (the oldest result), so a later re-analysis still cannot change what a reviewer sees.
+    const firstVersion = new Map<string, string>();
+    for (const r of [...a].sort((x, y) => (x.id < y.id ? -1 : 1))) {
+      if (r.status === 'DONE' && !firstVersion.has(r.estimator))
+        firstVersion.set(r.estimator, r.estimatorVersion);
+    }
+    const version = (estimator: string) => frozenVersions[estimator] ?? firstVersion.get(estimator);
+    return latestPerEstimator(a.filter((r) => version(r.estimator) === r.estimatorVersion));
   });
   if (frozenVersions) {
     // The runs' own fields (analyses, metrics) read this loader: prime it with the frozen results only.
