@@ -76,3 +76,14 @@ test('npy errors name the problem: magic, big-endian, Fortran order, dtype, vers
   v9[6] = 9;
   assert.throws(() => decodeNpy(v9), /version 9\.0/);
 });
+
+test('decodeNpy of a Node Buffer view decodes only its own bytes (Buffer#slice shares memory)', () => {
+  const data = Float64Array.from({ length: 5 }, (_, i) => i + 0.5);
+  const encoded = encodeNpy([5], data);
+  // A Buffer that is a view into a larger pool, as fs reads and Buffer.from often are.
+  const pool = Buffer.alloc(encoded.length + 64, 7);
+  pool.set(encoded, 32);
+  const view = pool.subarray(32, 32 + encoded.length);
+  const decoded = decodeNpy(view);
+  assert.deepEqual(Array.from(decoded.data), Array.from(data));
+});

@@ -122,8 +122,9 @@ function matchField(text: string, name: string, re: RegExp): string {
  */
 export function decodeNpyData(bytes: Uint8Array, dtype: NpyDtype): Float32Array | Float64Array {
   if (dtype !== 'float16' && HOST_IS_LITTLE_ENDIAN) {
-    // Fast path: one aligned copy, then a typed-array view (the bytes are already in host order).
-    const copy = bytes.slice().buffer;
+    // Fast path: one aligned copy, then a typed-array view (the bytes are already in host order). Uint8Array's own
+    // slice: a Node Buffer's slice is a view into its (pooled) memory, and its .buffer would hold other bytes too.
+    const copy = Uint8Array.prototype.slice.call(bytes).buffer;
     return dtype === 'float64' ? new Float64Array(copy) : new Float32Array(copy);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
