@@ -103,6 +103,9 @@ export function createMigrationAdapter(url: string, options: MigrationAdapterOpt
   const shadows: Array<{ dispose(): Promise<void> }> = [];
 
   const connectPool = async (pool: pg.Pool): Promise<SqlDriverAdapter> => {
+    // An idle engine connection whose database is dropped or restarted (test databases are dropped WITH (FORCE))
+    // emits 'error' on the pool; unhandled it would crash the process. The pool replaces the client on next use.
+    pool.on('error', () => undefined);
     openPools.push(pool);
     const adapter = await new PrismaPg(recordFields(pool)).connect();
     return adaptForEngine(adapter, pool, options);
