@@ -1,6 +1,7 @@
 'use client';
 
 import { runColor } from '../lib/colors';
+import type { EscapeFitQuery } from '../lib/generated';
 import { ChartFrame } from './charts/ChartFrame';
 import { ErrorBarChart, type ErrorBarGroup } from './charts/ErrorBarChart';
 import { type PhaseCell, PhaseHeatmap } from './charts/Heatmap';
@@ -57,24 +58,8 @@ export function MetricVsKey(props: {
   );
 }
 
-export interface EscapeFit {
-  against: string;
-  slope: number | null;
-  slopeStdErr: number | null;
-  intercept: number | null;
-  pearsonR: number | null;
-  note: string | null;
-  points: Array<{
-    x: number;
-    rate: number;
-    ciLower: number;
-    ciUpper: number;
-    negLogRate: number;
-    n: number;
-    escaped: number;
-    runs: number;
-  }>;
-}
+/** The API's escape-law fit, as the generated client types it. */
+export type EscapeFit = EscapeFitQuery['escapeRateFit'];
 
 /** −log γ against the control variable with the weighted fit line and Pearson r (seed 001 Figs. 3–5). */
 export function EscapeFitChart({ fit }: { fit: EscapeFit }) {
