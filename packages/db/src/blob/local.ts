@@ -197,7 +197,9 @@ export function sha256Hex(bytes: Uint8Array): string {
  * with reading the next and with whatever consumes the previous one.
  */
 export async function sha256HexAsync(bytes: Uint8Array): Promise<string> {
-  return Buffer.from(await globalThis.crypto.subtle.digest('SHA-256', bytes)).toString('hex');
+  // Blob bytes always live in a plain ArrayBuffer (file reads), never a SharedArrayBuffer.
+  const view = new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
+  return Buffer.from(await globalThis.crypto.subtle.digest('SHA-256', view)).toString('hex');
 }
 
 /** The default store: `$SGDSCOPE_DATA_DIR/blobs`, or `./.sgdscope/blobs` when the variable is unset. */
