@@ -42,7 +42,11 @@ const u32 = new Uint32Array(f32.buffer);
  */
 export function float32ToFloat16Bits(value: number): number {
   f32[0] = value;
-  const x = u32[0];
+  return float32BitsToFloat16Bits(u32[0]);
+}
+
+/** The binary16 bit pattern nearest (ties to even) to the binary32 value with bit pattern `x`. */
+function float32BitsToFloat16Bits(x: number): number {
   const sign = (x >>> 16) & 0x8000;
   const exponent = (x >>> 23) & 0xff;
   let mantissa = x & 0x7fffff;
@@ -67,9 +71,17 @@ export function float32ToFloat16Bits(value: number): number {
   return sign | result;
 }
 
-/** Encodes an array to float16 bit patterns (round to nearest even). */
+/**
+ * Encodes an array to float16 bit patterns (round to nearest even). A Float32Array (the trainer's weights, every
+ * step) is read through a Uint32 view of its bits, without a per-value round trip through a scratch float.
+ */
 export function float32ToFloat16(values: ArrayLike<number>): Uint16Array {
   const out = new Uint16Array(values.length);
+  if (values instanceof Float32Array) {
+    const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+    for (let i = 0; i < bits.length; i++) out[i] = float32BitsToFloat16Bits(bits[i]);
+    return out;
+  }
   for (let i = 0; i < values.length; i++) out[i] = float32ToFloat16Bits(values[i]);
   return out;
 }
