@@ -36,12 +36,8 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
   for await (const w of steppedWindows(deps, runRecord, {
     span: params.windowSize as number,
     maxWindows: params.maxWindows as number,
+    maxDimension: params.maxDimension as number,
   })) {
-    if (w.d > (params.maxDimension as number)) {
-      throw new MissingDataError(
-        `run ${runRecord.id}: trajectory width ${w.d} exceeds maxDimension ${params.maxDimension} (record a sketch or raise it)`,
-      );
-    }
     const fd = fractalDimension(w, {
       binsPerDecade: params.binsPerDecade as number,
       groupBy: params.groupBy as 'lag' | 'contour',

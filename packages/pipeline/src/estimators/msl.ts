@@ -55,12 +55,8 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
   for await (const w of steppedWindows(deps, runRecord, {
     span: params.windowSize as number,
     maxWindows: params.maxWindows as number,
+    maxDimension: params.maxDimension as number,
   })) {
-    if (w.d > (params.maxDimension as number)) {
-      throw new MissingDataError(
-        `run ${runRecord.id}: trajectory width ${w.d} exceeds maxDimension ${params.maxDimension} (record a sketch or raise it)`,
-      );
-    }
     const losses = new Float64Array(w.rows);
     let missing = 0;
     for (let r = 0; r < w.rows; r++) {
