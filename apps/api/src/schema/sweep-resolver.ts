@@ -8,8 +8,8 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { ApiContext } from '../context.js';
 import { apiError } from '../errors.js';
 import { authorize } from '../guard.js';
-import { EscapeControlEnum } from './enums.js';
-import { EscapeRateFit, PhaseDiagram } from './types.js';
+import { EscapeControlEnum, type RunKindEnum } from './enums.js';
+import { EscapeRateFit, PhaseDiagram, Sweep } from './types.js';
 
 function asUserError(error: unknown): never {
   if (error instanceof MissingDataError || error instanceof PipelineParamsError) {
@@ -20,6 +20,27 @@ function asUserError(error: unknown): never {
 
 @Resolver()
 export class SweepResolver {
+  @Query(() => [Sweep], {
+    description:
+      'Sweeps of a project, newest first, each with its number of runs (list the runs with `runs(filter: { sweepId })`). VIEWER or above.',
+  })
+  async sweeps(
+    @Ctx() ctx: ApiContext,
+    @Arg('projectId', () => ID, { description: 'Project.' }) projectId: string,
+  ): Promise<Sweep[]> {
+    await authorize(ctx, 'project', projectId, 'VIEWER');
+    const rows = await ctx.repo.prisma.sweep.findMany({
+      where: { projectId },
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      include: { _count: { select: { runs: true } } },
+    });
+    return rows.map(({ _count, ...sweep }) => ({
+      ...sweep,
+      kind: sweep.kind.toUpperCase() as RunKindEnum,
+      runCount: _count.runs,
+    }));
+  }
+
   @Query(() => EscapeRateFit, {
     description:
       "Escape rate per control value of an ESCAPE sweep (replicates pooled; (n-1)/sum t with exact chi-square CI, censored-exponential MLE when some repeats never escaped) and the WLS fit of -log gamma against B, 1/eta or 1/k (rates per unit of dynamical time eta * iterations). Reads each finished run's `escape_time` and `escaped` artifacts.",

@@ -50,6 +50,12 @@ const OPERATIONS: Operation[] = [
     variables: (s) => ({ p: s.projectA }),
   },
   {
+    name: 'sweeps',
+    needs: 'viewer',
+    query: 'query($p: ID!) { sweeps(projectId: $p) { id runCount } }',
+    variables: (s) => ({ p: s.projectA }),
+  },
+  {
     name: 'escapeRateFit',
     needs: 'viewer',
     query: 'query($id: ID!) { escapeRateFit(sweepId: $id, against: INV_LR) { points { x } } }',

@@ -166,6 +166,36 @@ export function sweepSuite(fixture: () => { env: TestEnv; s: Seed }): void {
       assert.ok(b01.ciLower >= 0.03 - 1e-12 && b01.ciUpper <= 0.1 + 1e-12);
     });
 
+    it("sweeps lists the sweeps of a project, newest first, with their run counts, and no other project's", async () => {
+      const { sweep } = await createSweep(env.repo, {
+        projectId: s.projectA,
+        name: 'listed',
+        kind: 'escape',
+        baseConfig: { eta: 0.02 },
+        grid: { batchSize: [0.04, 0.05, 0.06] },
+        replicates: 2,
+      });
+      await createSweep(env.repo, {
+        projectId: s.projectB,
+        name: 'elsewhere',
+        kind: 'escape',
+        baseConfig: {},
+        grid: { batchSize: [1] },
+      });
+      const res = await env.gql<{ sweeps: { id: string; name: string; kind: string; runCount: number }[] }>(
+        'query($p: ID!) { sweeps(projectId: $p) { id name kind runCount } }',
+        { p: s.projectA },
+        s.keys.viewer,
+      );
+      assert.equal(res.body.errors, undefined);
+      const sweeps = res.body.data?.sweeps ?? [];
+      assert.deepEqual(sweeps[0], { id: sweep.id, name: 'listed', kind: 'ESCAPE', runCount: 6 });
+      assert.ok(
+        sweeps.every((x) => x.name !== 'elsewhere'),
+        'no sweep of project B',
+      );
+    });
+
     it('refuses sweeps of other projects and unknown sweeps', async () => {
       const q = 'query($id: ID!) { phaseDiagram(sweepId: $id) { runs } }';
       const { sweep } = await createSweep(env.repo, {
