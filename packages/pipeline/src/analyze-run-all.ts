@@ -1,10 +1,13 @@
 /**
  * analyzeRunAll: every registered estimator that applies to a run's kind, with default parameters, called when a
  * run finishes. Missing input data is a clean skip with the reason; one estimator's failure does not stop the rest.
+ * A trajectory too wide for an estimator's defaults is retried with its `wideTrajectoryParams` (geometry and msl:
+ * sketchDim 256), so every network run gets Df and MSL.
  */
 import type { RepoDeps } from '@sgdscope/db/repo/context';
 import { getRun } from '@sgdscope/db/repo/runs';
 import { MissingDataError } from './errors.js';
+import { TrajectoryTooWideError } from './estimators/windows.js';
 import { listEstimators } from './registry.js';
 import { analyzeRun } from './run-estimator.js';
 
@@ -15,6 +18,10 @@ export interface EstimatorReport {
   readonly resultId?: string;
   /** Why it was skipped or failed. */
   readonly reason?: string;
+  /** Raw parameters when not the defaults: the estimator's wideTrajectoryParams after a too-wide trajectory. */
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** Why non-default parameters were used. */
+  readonly note?: string;
   readonly ms: number;
 }
 
@@ -35,14 +42,27 @@ export async function analyzeRunAll(
     if (options.only && !options.only.includes(estimator.name)) continue;
     const started = performance.now();
     const ms = () => Math.round(performance.now() - started);
+    let params: Readonly<Record<string, unknown>> = {};
+    let note: string | undefined;
     try {
-      const outcome = await analyzeRun(deps, runId, estimator.name, {});
+      let outcome: Awaited<ReturnType<typeof analyzeRun>>;
+      try {
+        outcome = await analyzeRun(deps, runId, estimator.name, params);
+      } catch (error) {
+        // Full-weight network trajectories are too wide for pair geometry: the default is to sketch them.
+        if (!(error instanceof TrajectoryTooWideError && estimator.wideTrajectoryParams)) throw error;
+        params = estimator.wideTrajectoryParams;
+        note = `trajectory width ${error.width} > maxDimension ${error.maxDimension}: ran with ${JSON.stringify(params)}`;
+        outcome = await analyzeRun(deps, runId, estimator.name, params);
+      }
+      const extra = note === undefined ? {} : { params, note };
       reports.push(
         outcome.status === 'done'
           ? {
               estimator: estimator.name,
               status: outcome.cached ? 'cached' : 'done',
               resultId: outcome.resultId,
+              ...extra,
               ms: ms(),
             }
           : {
@@ -50,6 +70,7 @@ export async function analyzeRunAll(
               status: 'failed',
               resultId: outcome.resultId,
               reason: outcome.error,
+              ...extra,
               ms: ms(),
             },
       );
@@ -59,6 +80,7 @@ export async function analyzeRunAll(
         estimator: estimator.name,
         status: error instanceof MissingDataError ? 'skipped' : 'failed',
         reason: error instanceof MissingDataError ? error.message : reason,
+        ...(note === undefined ? {} : { params, note }),
         ms: ms(),
       });
     }

@@ -5,6 +5,7 @@
  */
 export * from './analyze-run-all.js';
 export * from './errors.js';
+export { AUTO_SKETCH_DIM, TrajectoryTooWideError } from './estimators/windows.js';
 export * from './registry.js';
 export * from './run-estimator.js';
 export * from './sweep/escape-rate-fit.js';

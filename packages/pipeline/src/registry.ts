@@ -32,6 +32,11 @@ export interface Estimator {
   readonly description: string;
   /** Validates raw parameters (PipelineParamsError) and writes every default out (canonical cache key). */
   resolveParams(raw: Readonly<Record<string, unknown>>): JsonObject;
+  /**
+   * Raw parameters analyzeRunAll retries with when the defaults refuse the run's trajectory as too wide
+   * (TrajectoryTooWideError), e.g. a random-projection sketch. Absent: such runs are skipped.
+   */
+  readonly wideTrajectoryParams?: Readonly<Record<string, unknown>>;
   run(deps: RepoDeps, run: RunRecord, params: JsonObject): Promise<EstimatorOutput>;
 }
 

@@ -229,6 +229,95 @@ for (const target of ready) {
       });
     });
 
+    test('geometry/msl sketchDim: Brownian d = 3000 sketched to 256 keeps Df ~ 2; too wide without it errors', async () => {
+      const run = await createRun(deps, { projectId, name: 'wide-3000', kind: 'network', config: {} });
+      const path = brownianPath({ steps: 1000, d: 3000, seed: 3 });
+      await writeRows(deps, run.id, path.rows, path.d, path.data, 250);
+      const noise = createRng(12);
+      const loss = Float64Array.from({ length: 1000 }, () => 1 + 0.01 * noise.normal());
+      await appendSteps(deps, run.id, { fromStep: 0, series: { loss } });
+      const full = await analyzeRun(deps, run.id, 'geometry', {});
+      const sketched = await analyzeRun(deps, run.id, 'geometry', { sketchDim: 256 });
+      assert.ok(full.status === 'done' && sketched.status === 'done');
+      assert.notEqual(full.resultId, sketched.resultId);
+      const results = await getAnalysisResults(deps, run.id, { estimator: 'geometry' });
+      const dfOf = (id: string) =>
+        results.find((r) => r.id === id)!.scalars.find((s) => s.name === 'Df')!.value;
+      const dfFull = dfOf(full.resultId);
+      const dfSketch = dfOf(sketched.resultId);
+      // Measured (seeds 3, 8, 13 x sketch seeds 0, 1): unsketched 1.999-2.005, sketched - unsketched in
+      // [-0.032, +0.045] (the 256-coordinate path's own estimator noise): 0.12 is ~4 SD.
+      assert.ok(Math.abs(dfSketch - dfFull) < 0.12, `sketched Df ${dfSketch} vs unsketched ${dfFull}`);
+      assert.ok(Math.abs(dfSketch - 2) < 0.15, `sketched Df ${dfSketch}`);
+      const details = results.find((r) => r.id === sketched.resultId)!.details as {
+        sketch: { sketchDim: number; sketchSeed: number; sourceDim: number; reason: string };
+      };
+      assert.deepEqual(
+        [
+          details.sketch.sketchDim,
+          details.sketch.sketchSeed,
+          details.sketch.sourceDim,
+          details.sketch.reason,
+        ],
+        [256, 0, 3000, 'requested'],
+      );
+      assert.equal(
+        (results.find((r) => r.id === full.resultId)!.details as { sketch: unknown }).sketch,
+        null,
+      );
+      // maxDimension applies after projection: 3000 columns are refused, 256 sketched ones are not.
+      for (const name of ['geometry', 'msl']) {
+        await assert.rejects(analyzeRun(deps, run.id, name, { maxDimension: 1000 }), {
+          name: 'MissingDataError',
+          message: /trajectory width 3000 exceeds maxDimension 1000 \(pass sketchDim/,
+        });
+      }
+      const msl = await analyzeRun(deps, run.id, 'msl', {
+        maxDimension: 1000,
+        sketchDim: 256,
+        sketchSeed: 5,
+      });
+      assert.equal(msl.status, 'done');
+      await assert.rejects(
+        analyzeRun(deps, run.id, 'geometry', { sketchDim: 1 }),
+        /sketchDim must be an integer in \[2, 4096\]/,
+      );
+      await assert.rejects(analyzeRun(deps, run.id, 'msl', { sketchSeed: 1 }), /sketchSeed needs sketchDim/);
+    });
+
+    // 80 MB of trajectory and two projections (~15 s): the path is database-independent, so one target runs it.
+    const wideSkip = target === ready[0] ? false : 'database-independent; runs on the first target only';
+    test('analyzeRunAll sketches trajectories wider than maxDimension (20,000) to 256 for geometry and msl', {
+      skip: wideSkip,
+    }, async () => {
+      const d = 20_001;
+      const run = await createRun(deps, { projectId, name: 'wide-20001', kind: 'network', config: {} });
+      const path = brownianPath({ steps: 1000, d, seed: 4 });
+      await writeRows(deps, run.id, path.rows, path.d, path.data, 250);
+      const noise = createRng(13);
+      const loss = Float64Array.from({ length: 1000 }, () => 1 + 0.01 * noise.normal());
+      await appendSteps(deps, run.id, { fromStep: 0, series: { loss } });
+      await assert.rejects(analyzeRun(deps, run.id, 'geometry', {}), {
+        name: 'MissingDataError',
+        message: /trajectory width 20001 exceeds maxDimension 20000/,
+      });
+      const reports = await analyzeRunAll(deps, run.id, { only: ['geometry', 'msl'] });
+      for (const r of reports) {
+        assert.equal(r.status, 'done', `${r.estimator}: ${r.reason}`);
+        assert.deepEqual(r.params, { sketchDim: 256 });
+        assert.match(r.note ?? '', /trajectory width 20001 > maxDimension 20000/);
+      }
+      const [geometry] = await getAnalysisResults(deps, run.id, { estimator: 'geometry' });
+      assert.equal(geometry.params.sketchDim, 256);
+      const sketch = (geometry.details as { sketch: { sourceDim: number; reason: string } }).sketch;
+      assert.equal(sketch.sourceDim, d);
+      assert.match(sketch.reason, /trajectory width 20001 > maxDimension 20000 \(analyzeRunAll sketches/);
+      const df = geometry.scalars.find((s) => s.name === 'Df')!.value;
+      assert.ok(Math.abs(df - 2) < 0.15, `Df ${df}`);
+      const [msl] = await getAnalysisResults(deps, run.id, { estimator: 'msl' });
+      assert.equal(msl.params.sketchDim, 256);
+    });
+
     test('a run without data skips every estimator with a reason and stores nothing', async () => {
       const empty = await createRun(deps, { projectId, name: 'empty', kind: 'network', config: {} });
       const reports = await analyzeRunAll(deps, empty.id);

@@ -1,6 +1,7 @@
 /**
  * Estimator `geometry`: fractal dimension of the weight path per window (seed 000 §1.5; science-spec §5 item 5):
- * Delta r^2 ~ Delta s^lambda from log-averaged pairs, Df = 2/lambda, two-segment crossover.
+ * Delta r^2 ~ Delta s^lambda from log-averaged pairs, Df = 2/lambda, two-segment crossover. With `sketchDim` the
+ * rows are randomly projected first (geometry-2; distances kept within 1 +- eps, so Df is kept).
  */
 import { fractalDimension } from '@sgdscope/analysis';
 import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
@@ -10,21 +11,36 @@ import { MissingDataError } from '../errors.js';
 import { definedJson, enumParam, intParam, rejectUnknownKeys } from '../params.js';
 import type { Estimator, EstimatorOutput } from '../registry.js';
 import { requireTrajectory, ScalarList } from './shared.js';
-import { steppedWindows } from './windows.js';
+import {
+  AUTO_SKETCH_DIM,
+  resolveSketchParams,
+  SKETCH_PARAM_KEYS,
+  sketchDetails,
+  sketchOf,
+  steppedWindows,
+} from './windows.js';
 
 const NAME = 'geometry';
 
 function resolveParams(raw: Readonly<Record<string, unknown>>): JsonObject {
-  rejectUnknownKeys(NAME, raw, ['windowSize', 'maxWindows', 'maxDimension', 'binsPerDecade', 'groupBy']);
+  rejectUnknownKeys(NAME, raw, [
+    'windowSize',
+    'maxWindows',
+    'maxDimension',
+    'binsPerDecade',
+    'groupBy',
+    ...SKETCH_PARAM_KEYS,
+  ]);
   return definedJson({
     // Pairs grow as N^2: 2000 rows is 2M pairs per window, the most that stays interactive.
     windowSize: intParam(NAME, raw, 'windowSize', 1000, 10, 2000),
     maxWindows: intParam(NAME, raw, 'maxWindows', 100, 1, 10_000),
     // Pair geometry costs N^2 d / 2 per window: 1000 rows of the full 79,510-weight MLP is 4e10 multiply-adds a
-    // window, so wider trajectories are skipped by default (record a random-projection sketch, or raise this).
+    // window, so wider trajectories are refused unless sketched (sketchDim; applied to the projected width).
     maxDimension: intParam(NAME, raw, 'maxDimension', 20_000, 1, 100_000_000),
     binsPerDecade: intParam(NAME, raw, 'binsPerDecade', 10, 2, 100),
     groupBy: enumParam(NAME, raw, 'groupBy', 'lag', ['lag', 'contour']),
+    ...resolveSketchParams(NAME, raw),
   });
 }
 
@@ -33,11 +49,14 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
   const scalars = new ScalarList();
   const curves: AnalysisCurveInput[] = [];
   const windows: JsonObject[] = [];
+  let sourceDim: number | null = null;
   for await (const w of steppedWindows(deps, runRecord, {
     span: params.windowSize as number,
     maxWindows: params.maxWindows as number,
     maxDimension: params.maxDimension as number,
+    sketch: sketchOf(params),
   })) {
+    sourceDim = w.sourceDim;
     const fd = fractalDimension(w, {
       binsPerDecade: params.binsPerDecade as number,
       groupBy: params.groupBy as 'lag' | 'contour',
@@ -62,16 +81,21 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
   return {
     scalars: scalars.items,
     curves,
-    details: { estimator: 'mean ln r^2 vs mean ln s (log-averaged), Df = 2/lambda', windows },
+    details: {
+      estimator: 'mean ln r^2 vs mean ln s (log-averaged), Df = 2/lambda',
+      sketch: sketchDetails(params, sourceDim, params.maxDimension as number),
+      windows,
+    },
   };
 }
 
 export const geometryEstimator: Estimator = {
   name: NAME,
-  version: 'geometry-1',
+  version: 'geometry-2',
   kinds: ['network', 'fractal_landscape'],
   description:
     'Fractal dimension Df = 2/lambda of the weight path per window, with crossover (seed 000 §1.5).',
   resolveParams,
+  wideTrajectoryParams: { sketchDim: AUTO_SKETCH_DIM },
   run,
 };

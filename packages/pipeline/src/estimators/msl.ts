@@ -1,6 +1,7 @@
 /**
  * Estimator `msl`: mean squared loss difference against distance per window, MSL ~ Delta r^(2H) (seed 000 §1.6;
- * science-spec §5 item 6), from the trajectory rows and the minibatch `loss` series at the same steps.
+ * science-spec §5 item 6), from the trajectory rows and the minibatch `loss` series at the same steps. With
+ * `sketchDim` the rows are randomly projected first (msl-2), as in `geometry`.
  */
 import { meanSquaredLoss } from '@sgdscope/analysis';
 import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
@@ -10,7 +11,14 @@ import { MissingDataError } from '../errors.js';
 import { definedJson, intParam, numberParam, rejectUnknownKeys } from '../params.js';
 import type { Estimator, EstimatorOutput } from '../registry.js';
 import { requireSeries, requireTrajectory, ScalarList } from './shared.js';
-import { steppedWindows } from './windows.js';
+import {
+  AUTO_SKETCH_DIM,
+  resolveSketchParams,
+  SKETCH_PARAM_KEYS,
+  sketchDetails,
+  sketchOf,
+  steppedWindows,
+} from './windows.js';
 
 const NAME = 'msl';
 
@@ -18,17 +26,19 @@ function resolveParams(raw: Readonly<Record<string, unknown>>): JsonObject {
   rejectUnknownKeys(NAME, raw, [
     'windowSize',
     'maxWindows',
+    'maxDimension',
     'binsPerDecade',
     'minPairsPerBin',
     'fitMin',
     'fitMax',
+    ...SKETCH_PARAM_KEYS,
   ]);
   const finite = { min: 0, max: Number.MAX_VALUE, minExclusive: true };
   return definedJson({
     windowSize: intParam(NAME, raw, 'windowSize', 1000, 10, 2000),
     maxWindows: intParam(NAME, raw, 'maxWindows', 100, 1, 10_000),
     // Pair geometry costs N^2 d / 2 per window: 1000 rows of the full 79,510-weight MLP is 4e10 multiply-adds a
-    // window, so wider trajectories are skipped by default (record a random-projection sketch, or raise this).
+    // window, so wider trajectories are refused unless sketched (sketchDim; applied to the projected width).
     maxDimension: intParam(NAME, raw, 'maxDimension', 20_000, 1, 100_000_000),
     binsPerDecade: intParam(NAME, raw, 'binsPerDecade', 10, 2, 100),
     minPairsPerBin: intParam(NAME, raw, 'minPairsPerBin', 100, 1, 1_000_000),
@@ -40,6 +50,7 @@ function resolveParams(raw: Readonly<Record<string, unknown>>): JsonObject {
       raw.fitMax === undefined || raw.fitMax === null
         ? undefined
         : numberParam(NAME, raw, 'fitMax', 0, finite),
+    ...resolveSketchParams(NAME, raw),
   });
 }
 
@@ -52,11 +63,14 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
   const curves: AnalysisCurveInput[] = [];
   const windows: JsonObject[] = [];
   const skipped: JsonObject[] = [];
+  let sourceDim: number | null = null;
   for await (const w of steppedWindows(deps, runRecord, {
     span: params.windowSize as number,
     maxWindows: params.maxWindows as number,
     maxDimension: params.maxDimension as number,
+    sketch: sketchOf(params),
   })) {
+    sourceDim = w.sourceDim;
     const losses = new Float64Array(w.rows);
     let missing = 0;
     for (let r = 0; r < w.rows; r++) {
@@ -90,15 +104,22 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
   return {
     scalars: scalars.items,
     curves,
-    details: { loss: 'recorded minibatch loss (seed code)', bins: 'log-spaced distance', windows, skipped },
+    details: {
+      loss: 'recorded minibatch loss (seed code)',
+      bins: 'log-spaced distance',
+      sketch: sketchDetails(params, sourceDim, params.maxDimension as number),
+      windows,
+      skipped,
+    },
   };
 }
 
 export const mslEstimator: Estimator = {
   name: NAME,
-  version: 'msl-1',
+  version: 'msl-2',
   kinds: ['network', 'fractal_landscape'],
   description: 'Mean squared loss vs distance, exponent 2H per window (seed 000 §1.6).',
   resolveParams,
+  wideTrajectoryParams: { sketchDim: AUTO_SKETCH_DIM },
   run,
 };
