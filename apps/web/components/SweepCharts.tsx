@@ -1,7 +1,7 @@
 'use client';
 
 import { runColor } from '../lib/colors';
-import type { EscapeFitQuery } from '../lib/generated';
+import type { EscapeControl, EscapeFitQuery } from '../lib/generated';
 import { ChartFrame } from './charts/ChartFrame';
 import { ErrorBarChart, type ErrorBarGroup } from './charts/ErrorBarChart';
 import { type PhaseCell, PhaseHeatmap } from './charts/Heatmap';
@@ -61,6 +61,14 @@ export function MetricVsKey(props: {
 /** The API's escape-law fit, as the generated client types it. */
 export type EscapeFit = EscapeFitQuery['escapeRateFit'];
 
+/** Every escape-law axis, in the order the sweep page offers them, with its axis label (seed 001 Figs. 3–6). */
+export const ESCAPE_AXES: Record<EscapeControl, string> = {
+  BATCH_SIZE: 'batch size B',
+  INV_LR: '1/η (inverse learning rate)',
+  INV_SHARPNESS: '1/k (inverse sharpness)',
+  INV_DIFFUSION: '1/D (inverse SGLD diffusion)',
+};
+
 /** −log γ against the control variable with the weighted fit line and Pearson r (seed 001 Figs. 3–5). */
 export function EscapeFitChart({ fit }: { fit: EscapeFit }) {
   const pts = fit.points.filter((p) => p.rate > 0).map((p) => ({ x: p.x, y: p.negLogRate }));
@@ -73,7 +81,7 @@ export function EscapeFitChart({ fit }: { fit: EscapeFit }) {
   return (
     <ChartFrame
       id={`escape-${fit.against}`}
-      title={`−log γ vs ${fit.against}`}
+      title={`−log γ vs ${ESCAPE_AXES[fit.against]}`}
       caption={`slope ${num(fit.slope)} ± ${num(fit.slopeStdErr)}, Pearson r = ${num(fit.pearsonR, 4)}, ${fit.points.length} grid points${fit.note ? ` — ${fit.note}` : ''}`}
       data={fit.points}
       empty={pts.length === 0}
@@ -81,7 +89,7 @@ export function EscapeFitChart({ fit }: { fit: EscapeFit }) {
       <LogLogChart
         logX={false}
         logY={false}
-        xLabel={fit.against}
+        xLabel={ESCAPE_AXES[fit.against]}
         yLabel="−log γ"
         series={[
           { key: 'points', label: 'measured', color: '#0072B2', points: pts, markers: true },

@@ -29,7 +29,7 @@ export type BucketScheme = 'LINEAR' | 'LOG';
 
 export type CompareOp = 'EQ' | 'GT' | 'GTE' | 'IN' | 'LT' | 'LTE' | 'NE';
 
-export type EscapeControl = 'BATCH_SIZE' | 'INV_LR' | 'INV_SHARPNESS';
+export type EscapeControl = 'BATCH_SIZE' | 'INV_DIFFUSION' | 'INV_LR' | 'INV_SHARPNESS';
 
 export type Role = 'ADMIN' | 'EDITOR' | 'VIEWER';
 

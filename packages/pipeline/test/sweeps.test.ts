@@ -1,7 +1,8 @@
 /**
  * Sweep-level functions on synthetic sweeps of known ground truth, on PGlite and the PostgreSQL server:
- * exponential escape times with -log gamma = 1 + 2 B over a B grid, and a phase sweep whose II-fraction follows a
- * logistic in log Delta_S centred on the hyperbola eta * Delta_S = 0.01.
+ * exponential escape times with -log gamma = 1 + 2 B over a B grid and with -log gamma = 0.5 / D over an SGLD D
+ * grid, and a phase sweep whose II-fraction follows a logistic in log Delta_S centred on the hyperbola
+ * eta * Delta_S = 0.01.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -84,6 +85,48 @@ for (const target of ready) {
       await assert.rejects(
         escapeRateFit(deps, sweep.id, 'BATCH_SIZE', { unit: 'seconds' }),
         /unit must be one of/,
+      );
+    });
+
+    test('escapeRateFit INV_DIFFUSION: SGLD-like sweep, gamma = exp(-Delta L / D), slope Delta L within its CI', async () => {
+      const DELTA_L = 0.5;
+      const D_GRID = [0.1, 0.125, 0.1667, 0.25, 0.5];
+      const { sweep, runs } = await createSweep(deps, {
+        projectId,
+        name: 'escape-D',
+        kind: 'escape',
+        baseConfig: { noise: 'sgld', eta: 0.01, repeats: 200 },
+        grid: { diffusion: D_GRID },
+      });
+      const rng = createRng(41);
+      for (const run of runs) {
+        await startRun(deps, run.id);
+        const rate = Math.exp(-DELTA_L / (run.config.diffusion as number));
+        const times = Float64Array.from({ length: 200 }, () => -Math.log(1 - rng.next()) / rate);
+        await writeArtifact(deps, run.id, { name: 'escape_time', step: 1, shape: [200], data: times });
+        await writeArtifact(deps, run.id, {
+          name: 'escaped',
+          step: 1,
+          shape: [200],
+          data: new Float64Array(200).fill(1),
+        });
+        await finishRun(deps, run.id, { status: 'finished' });
+      }
+      const result = await escapeRateFit(deps, sweep.id, 'INV_DIFFUSION');
+      // Points are ordered by the axis 1/D, i.e. largest D first.
+      assert.deepEqual(
+        result.points.map((p) => [p.control, p.x, p.repeats]),
+        [...D_GRID].reverse().map((d) => [d, 1 / d, 200]),
+      );
+      const fit = result.fit!;
+      // -log gamma = 0.5 / D over 1/D in [2, 10] with SE 1/sqrt(200) = 0.07 per point; this seed: slope 0.4999,
+      // 95 % CI [0.442, 0.558], r = 0.998.
+      assert.ok(fit.slopeCI.lower <= DELTA_L && DELTA_L <= fit.slopeCI.upper, JSON.stringify(fit.slopeCI));
+      assert.ok(Math.abs(fit.intercept) < 4 * fit.interceptStdErr + 0.05, `intercept ${fit.intercept}`);
+      assert.ok(fit.r > 0.99, `r = ${fit.r}`);
+      await assert.rejects(
+        escapeRateFit(deps, sweep.id, 'INV_TEMPERATURE' as never),
+        /against must be BATCH_SIZE, INV_LR, INV_SHARPNESS or INV_DIFFUSION/,
       );
     });
 

@@ -101,8 +101,19 @@ export enum EscapeControlEnum {
   BATCH_SIZE = 'BATCH_SIZE',
   INV_LR = 'INV_LR',
   INV_SHARPNESS = 'INV_SHARPNESS',
+  INV_DIFFUSION = 'INV_DIFFUSION',
 }
 registerEnumType(EscapeControlEnum, {
   name: 'EscapeControl',
-  description: 'Control variable that -log(escape rate) is regressed on (seed 001, Sec. 3): B, 1/eta or 1/k.',
+  description:
+    'Control variable that -log(escape rate) is regressed on (seed 001, Sec. 3): B, 1/eta, 1/k or 1/D.',
+  valuesConfig: {
+    BATCH_SIZE: { description: 'Batch size B (config key batchSize); -log gamma linear in B (SGD).' },
+    INV_LR: { description: 'Inverse learning rate 1/eta (config key eta or learningRate).' },
+    INV_SHARPNESS: { description: 'Inverse sharpness 1/k of the minimum (config key sharpness).' },
+    INV_DIFFUSION: {
+      description:
+        'Inverse diffusion coefficient 1/D of SGLD escape sweeps (config key diffusion); -log gamma linear in 1/D with slope the barrier height (seed 001, Thm 3.1).',
+    },
+  },
 });

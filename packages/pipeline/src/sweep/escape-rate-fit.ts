@@ -1,7 +1,7 @@
 /**
  * escapeRateFit: the seed-001 law across a sweep (Thms 3.1/3.2; science-spec §3.1-3.2): per grid point, the
  * escape rate of all its replicate runs pooled with its exact (or censored) CI, then a weighted least-squares fit
- * of -log gamma against B, 1/eta or 1/k, with the slope CI and Pearson r.
+ * of -log gamma against B, 1/eta, 1/k or 1/D (SGLD diffusion), with the slope CI and Pearson r.
  */
 
 import type { Interval } from '@sgdscope/analysis';
@@ -13,17 +13,19 @@ import { PipelineParamsError } from '../errors.js';
 import { readEscapeTimes, resolveEscapeParams } from '../estimators/escape.js';
 
 /** The control variable the API asks for, and the axis -log gamma is linear on. */
-export type EscapeAgainst = 'BATCH_SIZE' | 'INV_LR' | 'INV_SHARPNESS';
+export type EscapeAgainst = 'BATCH_SIZE' | 'INV_LR' | 'INV_SHARPNESS' | 'INV_DIFFUSION';
 
 const CONTROL: Record<EscapeAgainst, { control: EscapeControl; keys: readonly string[] }> = {
   BATCH_SIZE: { control: 'batchSize', keys: ['batchSize'] },
   // Toy escape runs call the learning rate `eta`; network runs `learningRate`.
   INV_LR: { control: 'learningRate', keys: ['eta', 'learningRate'] },
   INV_SHARPNESS: { control: 'sharpness', keys: ['sharpness'] },
+  // SGLD escape sweeps vary the diffusion coefficient D: -log gamma = Delta L / D + const (seed 001 Thm 3.1).
+  INV_DIFFUSION: { control: 'diffusion', keys: ['diffusion'] },
 };
 
 export interface EscapeGridPoint {
-  /** The control value (B, eta or k) and its axis value (B, 1/eta or 1/k). */
+  /** The control value (B, eta, k or D) and its axis value (B, 1/eta, 1/k or 1/D). */
   readonly control: number;
   readonly x: number;
   readonly rate: number;
@@ -77,7 +79,9 @@ export async function escapeRateFit(
 ): Promise<EscapeRateFitResult> {
   const spec = CONTROL[against];
   if (!spec)
-    throw new PipelineParamsError(`escapeRateFit: against must be BATCH_SIZE, INV_LR or INV_SHARPNESS`);
+    throw new PipelineParamsError(
+      `escapeRateFit: against must be BATCH_SIZE, INV_LR, INV_SHARPNESS or INV_DIFFUSION`,
+    );
   const options = resolveEscapeParams('escapeRateFit', rawOptions);
   const runs = await listSweepRuns(deps, sweepId);
   const groups = new Map<number, { times: number[]; censored: boolean[]; runs: number }>();

@@ -2,6 +2,7 @@ import type { PhaseCell } from '../../../../../components/charts/Heatmap';
 import { ErrorState } from '../../../../../components/ErrorState';
 import {
   type AggregateRow,
+  ESCAPE_AXES,
   type EscapeFit,
   EscapeFitChart,
   MetricVsKey,
@@ -79,7 +80,7 @@ export default async function SweepPage({
     }
   };
   const fits: EscapeFit[] = [];
-  for (const against of ['BATCH_SIZE', 'INV_LR', 'INV_SHARPNESS'] satisfies EscapeControl[]) {
+  for (const against of Object.keys(ESCAPE_AXES) as EscapeControl[]) {
     const f = await optional(() => gql(EscapeFitDocument, { sweepId, against })).catch(() => null);
     if (f?.escapeRateFit && new Set(f.escapeRateFit.points.map((p) => p.x)).size > 1)
       fits.push(f.escapeRateFit);
