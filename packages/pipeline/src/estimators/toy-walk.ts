@@ -3,6 +3,8 @@
  * trajectory holds (x_r, y_r) columns for each repeat r; each repeat is one window (window = r): its whole-walk
  * diffusion fit, the stable fit of its recorded gradient components, and its path as a `trajectory2d` curve with
  * the key of its landscape grid artifact in meta. A pooled `alphaDist` over all repeats is stored at window -1.
+ * With `earlySteps` > 0 (toy-walk-2), rows [0, earlySteps) of each walk are fitted too (`alphaEarly`, curve
+ * `msdEarly`): seed 000 splits its walk at basin entry t0 = 139 and reports superdiffusion before it.
  */
 import { analyzeTrajectory } from '@sgdscope/analysis';
 import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
@@ -10,7 +12,7 @@ import type { RepoDeps } from '@sgdscope/db/repo/context';
 import { artifactSteps } from '@sgdscope/db/repo/pipeline-reads';
 import { streamTrajectory } from '@sgdscope/db/repo/trajectory';
 import type { JsonObject, RunRecord } from '@sgdscope/db/repo/types';
-import { MissingDataError } from '../errors.js';
+import { MissingDataError, PipelineParamsError } from '../errors.js';
 import { enumParam, intParam, numberParam, rejectUnknownKeys } from '../params.js';
 import type { Estimator, EstimatorOutput } from '../registry.js';
 import { fitDetails, fitStableWindow, resolveStableFitParams } from './gradient-stable.js';
@@ -30,12 +32,22 @@ function resolveParams(raw: Readonly<Record<string, unknown>>): JsonObject {
     'bins',
     'seed',
     'minSamples',
+    'earlySteps',
   ]);
+  const minFitPoints = intParam(NAME, raw, 'minFitPoints', 10, 2, 1_000_000);
+  // Rows [0, earlySteps) as one more tamsd window (0 = off): seed 000 splits run 2 at basin entry t0 = 139.
+  const earlySteps = intParam(NAME, raw, 'earlySteps', 0, 0, 100_000_000);
+  if (earlySteps > 0 && earlySteps < minFitPoints + 1) {
+    throw new PipelineParamsError(
+      `${NAME}: earlySteps must be 0 (off) or at least minFitPoints + 1 = ${minFitPoints + 1}, got ${earlySteps}`,
+    );
+  }
   return {
     convention: enumParam(NAME, raw, 'convention', 'tamsd', ['tamsd', 'eq3']),
     rmseThreshold: numberParam(NAME, raw, 'rmseThreshold', 0.03, { min: 0, max: 10, minExclusive: true }),
-    minFitPoints: intParam(NAME, raw, 'minFitPoints', 10, 2, 1_000_000),
+    minFitPoints,
     betaLagSpan: intParam(NAME, raw, 'betaLagSpan', 20, 1, 1_000_000),
+    earlySteps,
     ...resolveStableFitParams(NAME, raw),
   };
 }
@@ -62,6 +74,10 @@ async function readWholeTrajectory(
   return { rows, d, data };
 }
 
+function finiteOrNull(v: number | null | undefined): number | null {
+  return v !== null && v !== undefined && Number.isFinite(v) ? v : null;
+}
+
 async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Promise<EstimatorOutput> {
   await requireTrajectory(deps, runRecord);
   const traj = await readWholeTrajectory(deps, runRecord.id);
@@ -71,6 +87,12 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
   const minRows = 2 * (params.minFitPoints as number) + 2;
   if (traj.rows < minRows)
     throw new MissingDataError(`run ${runRecord.id}: ${traj.rows} trajectory rows, need ${minRows}`);
+  const earlySteps = params.earlySteps as number;
+  if (earlySteps > traj.rows) {
+    throw new MissingDataError(
+      `run ${runRecord.id}: earlySteps ${earlySteps} exceeds the ${traj.rows}-row walk`,
+    );
+  }
   const gradients = await requireLatestArtifact(deps, runRecord, 'gradients');
   const [gR, gSteps, gComp] = gradients.shape;
   if (gradients.shape.length !== 3 || gComp !== 2 || gR !== repeats) {
@@ -113,6 +135,30 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
       meta: { convention: w.convention },
     });
     curves.push({ name: 'beta', window: r, tw: 0, x: w.beta.tau, y: w.beta.value });
+    let early: JsonObject | null = null;
+    if (earlySteps > 0) {
+      // The walk before basin entry: rows [0, earlySteps) as one tamsd window, fitted by the same rules.
+      const e = (
+        await analyzeTrajectory([{ rows: earlySteps, d: 2, data: path.subarray(0, 2 * earlySteps) }], {
+          windowSize: earlySteps,
+          convention: 'tamsd',
+          rmseThreshold: params.rmseThreshold as number,
+          minFitPoints: params.minFitPoints as number,
+          betaLagSpan: params.betaLagSpan as number,
+          maxWindows: 1,
+        })
+      ).windows[0];
+      scalars.add('alphaEarly', r, e.alpha, e.alphaStdErr);
+      curves.push({
+        name: 'msdEarly',
+        window: r,
+        tw: 0,
+        x: e.msd.tau,
+        y: e.msd.value,
+        meta: { convention: e.convention, rows: earlySteps },
+      });
+      early = { rows: earlySteps, alpha: finiteOrNull(e.alpha), rmse: finiteOrNull(e.rmse), tau0: e.tau0 };
+    }
     const landscapeName = `landscape_r${r}`;
     const landscapeSteps = await artifactSteps(deps, runRecord.id, landscapeName);
     curves.push({
@@ -130,7 +176,7 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
     const g = Float64Array.from(gradients.data.subarray(r * gSteps * 2, (r + 1) * gSteps * 2)).filter(
       Number.isFinite,
     );
-    const entry: JsonObject = { window: r, rows: traj.rows, gradientValues: g.length };
+    const entry: JsonObject = { window: r, rows: traj.rows, gradientValues: g.length, early };
     if (g.length >= stable.minSamples) {
       entry.stable = fitDetails(fitStableWindow(g, r, undefined, stable, scalars, curves), r, null);
     }
@@ -147,6 +193,7 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
     details: {
       layout: 'window r = repeat r; whole walk as one diffusion window',
       convention: params.convention as string,
+      early: earlySteps > 0 ? `alphaEarly: rows [0, ${earlySteps}) of each walk, one tamsd window` : null,
       gradients: 'both components dL/dx, dL/dy of every step',
       windows,
       pooled: pooledFit,
@@ -156,7 +203,7 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
 
 export const toyWalkEstimator: Estimator = {
   name: NAME,
-  version: 'toy-walk-1',
+  version: 'toy-walk-2',
   kinds: ['fractal_landscape'],
   description:
     'Fractal-landscape walker: per-repeat diffusion, gradient alphaDist, 2-D path (seed 000 Fig. 8).',
