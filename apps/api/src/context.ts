@@ -6,14 +6,35 @@
 import type { PrismaClient } from '@sgdscope/db/generated/prisma/client';
 import { AccessGuard, type Caller } from '@sgdscope/db/repo/access';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
+import type { JsonObject } from '@sgdscope/db/repo/types';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { RunProgressBus } from './pubsub.js';
+
+/** A run as the trainer's queue takes it. */
+export interface QueuedRunRef {
+  readonly id: string;
+  /** Trainer kind, lower case (network, fractal_landscape, escape, phase_diagram). */
+  readonly kind: string;
+  readonly config: JsonObject;
+}
+
+/**
+ * The trainer's run queue, when the API runs next to one (the platform passes pg-boss). Without it, created
+ * runs stay QUEUED until a worker's recovery sweep puts them on the queue (team mode, every 15 s).
+ */
+export interface RunQueueService {
+  /** Throws an error whose message lists what is wrong when `config` is not a valid `kind` config. */
+  validate(kind: string, config: JsonObject): Promise<void>;
+  /** Puts created runs on the queue. */
+  enqueue(runs: readonly QueuedRunRef[]): Promise<void>;
+}
 
 /** Long-lived services shared by all requests. */
 export interface ApiServices {
   /** Repository dependencies (Prisma client + blob store). */
   readonly repo: RepoDeps;
   readonly progress: RunProgressBus;
+  readonly runQueue?: RunQueueService;
 }
 
 /** What every resolver receives. */

@@ -5,13 +5,15 @@
  * canceled), then web, API, queue and database.
  */
 import { join, resolve } from 'node:path';
+import type { RunQueueService } from '@sgdscope/api/context';
 import { startApiServer } from '@sgdscope/api/http/server';
 import { RunProgressBus } from '@sgdscope/api/pubsub';
 import { LocalBlobStore } from '@sgdscope/db/blob/local';
 import { createDb, type Db } from '@sgdscope/db/client';
 import { DEFAULT_DATA_DIR, resolveDatabaseConfig } from '@sgdscope/db/config';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
-import { openRunQueue } from '@sgdscope/trainer/worker/run-queue';
+import { validateConfig } from '@sgdscope/trainer/experiments/registry';
+import { enqueueRun, openRunQueue } from '@sgdscope/trainer/worker/run-queue';
 import type PgBoss from 'pg-boss';
 import { ensureAdmin, ensureDemoKey } from './bootstrap.js';
 import { type DemoScale, findDemoProject, seedDemo } from './demo.js';
@@ -73,6 +75,19 @@ export function dataDirOf(env: NodeJS.ProcessEnv): string {
 }
 
 /** Starts everything; see the module comment. On a failure part-way, what started is stopped again. */
+/** The API's view of the pg-boss run queue: the trainer's config schemas and enqueueRun. */
+function pgBossRunQueue(boss: PgBoss): RunQueueService {
+  return {
+    async validate(kind, config) {
+      await validateConfig(kind, config);
+    },
+    async enqueue(runs) {
+      for (const run of runs)
+        await enqueueRun(boss, run.id, run.kind as Parameters<typeof enqueueRun>[2], run.config);
+    },
+  };
+}
+
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => console.log(`[sgdscope] ${line}`));
@@ -134,7 +149,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
 
     const progress = new RunProgressBus();
     const api = await startApiServer({
-      services: { repo, progress },
+      services: { repo, progress, runQueue: pgBossRunQueue(boss) },
       port: options.apiPort,
       host: '127.0.0.1',
     });

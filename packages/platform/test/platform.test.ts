@@ -46,6 +46,7 @@ describe('npm start (in-process, embedded PGlite, demo at test scale)', () => {
   let demoKey = '';
   let viewToken = '';
   let runCount = 0;
+  let adminKey = '';
 
   it('seeds the demo on first start and serves the first finished, analysed run over GraphQL', async () => {
     const t0 = performance.now();
@@ -57,6 +58,7 @@ describe('npm start (in-process, embedded PGlite, demo at test scale)', () => {
     assert.match(p.demoKey ?? '', /^sgd_/);
     assert.ok(p.viewToken);
     demoKey = p.demoKey as string;
+    adminKey = p.adminKey as string;
     viewToken = p.viewToken as string;
     runCount = await p.repo.prisma.run.count({ where: { projectId: p.demoProjectId } });
     // 4 fractal landscapes + 1 escape + 1 phase + 1 MNIST at 'test' scale.
@@ -164,6 +166,41 @@ describe('npm start (in-process, embedded PGlite, demo at test scale)', () => {
       },
     );
     assert.equal(data.run.status, 'FINISHED');
+  });
+
+  it('a run created over GraphQL is validated against the trainer schema, queued at once and trained', async () => {
+    const p = platform as RunningPlatform;
+    const create = (config: object) =>
+      graphql<{ createRun: { id: string; status: string } }>(
+        p.apiUrl,
+        adminKey,
+        `mutation($input: CreateRunInput!) { createRun(input: $input) { id status } }`,
+        { input: { projectId: p.demoProjectId, name: 'api-run', kind: 'ESCAPE', config } },
+      );
+    const before = await p.repo.prisma.run.count();
+    await assert.rejects(create({ eta: -1, batchSize: 0.05 }), /eta/);
+    assert.equal(await p.repo.prisma.run.count(), before, 'an invalid config writes no run');
+    const { createRun } = await create({
+      eta: 0.022,
+      batchSize: 0.05,
+      repeats: 4,
+      maxSteps: 20_000,
+      seed: 9,
+    });
+    assert.equal(createRun.status, 'QUEUED');
+    const status = await until(
+      'the API-created run to finish',
+      async () => {
+        const r = await p.repo.prisma.run.findUniqueOrThrow({
+          where: { id: createRun.id },
+          select: { status: true },
+        });
+        return r.status === 'FINISHED' || r.status === 'FAILED' ? r.status : undefined;
+      },
+      180_000,
+      500,
+    );
+    assert.equal(status, 'FINISHED');
   });
 
   it('with the web app: the first finished run opens in a browser with its figures drawn', {

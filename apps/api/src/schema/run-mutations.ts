@@ -6,11 +6,11 @@
 import { addComment, setRunNotes, updateRunTags } from '@sgdscope/db/repo/comments';
 import { createRun, finishRun } from '@sgdscope/db/repo/runs';
 import { appendSteps } from '@sgdscope/db/repo/steps';
-import { createSweep } from '@sgdscope/db/repo/sweeps';
+import { createSweep, expandSweep } from '@sgdscope/db/repo/sweeps';
 import type { JsonObject, JsonValue, TerminalRunStatus } from '@sgdscope/db/repo/types';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
-import type { ApiContext } from '../context.js';
+import type { ApiContext, QueuedRunRef } from '../context.js';
 import { apiError } from '../errors.js';
 import { authorize, authorizedRun } from '../guard.js';
 import { RunStatusEnum } from './enums.js';
@@ -29,28 +29,72 @@ export function jsonObjectArg(value: unknown, what: string): JsonObject {
   return value as JsonObject;
 }
 
+/** Rejects configs the trainer would refuse (BAD_USER_INPUT), when the API runs next to a run queue. */
+async function validateForQueue(
+  ctx: ApiContext,
+  kind: string,
+  configs: readonly JsonObject[],
+): Promise<void> {
+  const queue = ctx.services.runQueue;
+  if (!queue) return;
+  // Distinct configs only: replicates differ by seed alone, and a 10,000-run sweep repeats a few shapes.
+  const seen = new Set<string>();
+  for (const config of configs) {
+    const key = JSON.stringify(config);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    try {
+      await queue.validate(kind, config);
+    } catch (error) {
+      throw apiError('BAD_USER_INPUT', (error as Error).message);
+    }
+  }
+}
+
+/**
+ * Puts created runs on the trainer's queue. The runs are already committed as QUEUED; if the queue is
+ * unreachable they stay so and a worker's recovery sweep queues them later, so the mutation still succeeds.
+ */
+async function enqueueCreated(ctx: ApiContext, runs: readonly QueuedRunRef[]): Promise<void> {
+  const queue = ctx.services.runQueue;
+  if (!queue) return;
+  try {
+    await queue.enqueue(runs);
+  } catch (error) {
+    console.warn(`run queue: ${runs.length} run(s) left for the recovery sweep: ${(error as Error).message}`);
+  }
+}
+
 @Resolver()
 export class RunMutationResolver {
-  @Mutation(() => Run, { description: 'Create a queued run. EDITOR or above.' })
+  @Mutation(() => Run, {
+    description:
+      "Create a QUEUED run. Next to a run queue (`npm start`, team-mode platform) the config is first validated against the trainer's schema for its kind (BAD_USER_INPUT listing every problem) and the run is put on the queue at once. EDITOR or above.",
+  })
   async createRun(
     @Ctx() ctx: ApiContext,
     @Arg('input', () => CreateRunInput, { description: 'The run.' }) input: CreateRunInput,
   ): Promise<Run> {
     await authorize(ctx, 'project', input.projectId, 'EDITOR');
     if (input.experimentId) await this.sameProject(ctx, 'experiment', input.experimentId, input.projectId);
+    const kind = input.kind.toLowerCase() as 'network';
+    const config = jsonObjectArg(input.config, 'config');
+    await validateForQueue(ctx, kind, [config]);
     const run = await createRun(ctx.repo, {
       projectId: input.projectId,
       experimentId: input.experimentId ?? undefined,
       name: input.name,
-      kind: input.kind.toLowerCase() as 'network',
-      config: jsonObjectArg(input.config, 'config'),
+      kind,
+      config,
       tags: input.tags ?? undefined,
     });
+    await enqueueCreated(ctx, [{ id: run.id, kind, config: run.config }]);
     return toGqlRun(run);
   }
 
   @Mutation(() => Sweep, {
-    description: 'Create a sweep and queue all its runs in one transaction. EDITOR or above.',
+    description:
+      'Create a sweep and its runs in one transaction, all QUEUED. Next to a run queue every run config is validated before anything is written and the runs are put on the queue at once. EDITOR or above.',
   })
   async createSweep(
     @Ctx() ctx: ApiContext,
@@ -62,15 +106,30 @@ export class RunMutationResolver {
     for (const [k, v] of Object.entries(grid)) {
       if (!Array.isArray(v)) throw apiError('BAD_USER_INPUT', `grid.${k} must be a list of values`);
     }
+    const kind = input.kind.toLowerCase() as 'network';
+    const baseConfig = jsonObjectArg(input.baseConfig, 'baseConfig');
+    if (ctx.services.runQueue) {
+      // Every run's config is checked before anything is written: a sweep is queued whole or not at all.
+      const points = expandSweep(baseConfig, grid as Record<string, JsonValue[]>, input.replicates);
+      await validateForQueue(
+        ctx,
+        kind,
+        points.map((p) => p.config),
+      );
+    }
     const { sweep, runs } = await createSweep(ctx.repo, {
       projectId: input.projectId,
       experimentId: input.experimentId ?? undefined,
       name: input.name,
-      kind: input.kind.toLowerCase() as 'network',
-      baseConfig: jsonObjectArg(input.baseConfig, 'baseConfig'),
+      kind,
+      baseConfig,
       grid: grid as Record<string, JsonValue[]>,
       replicates: input.replicates,
     });
+    await enqueueCreated(
+      ctx,
+      runs.map((r) => ({ id: r.id, kind, config: r.config })),
+    );
     return { ...sweep, kind: input.kind, runCount: runs.length };
   }
 
