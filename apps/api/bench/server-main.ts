@@ -11,6 +11,7 @@ import 'reflect-metadata';
 import { LocalBlobStore } from '@sgdscope/db/blob/local';
 import { createDb } from '@sgdscope/db/client';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
+import { useReadPool } from '@sgdscope/db/repo/raw';
 import { startApiServer } from '../src/http/server.js';
 import { RunProgressBus } from '../src/pubsub.js';
 
@@ -22,6 +23,7 @@ const db = await createDb({ url, maxConnections: 10, migrate: false });
 // The bench drops its database at the end; idle connections dying then is expected.
 db.pool.on('error', () => undefined);
 const repo: RepoDeps = { prisma: db.prisma, blobs: new LocalBlobStore(blobDir) };
+useReadPool(db.prisma, db.pool);
 const server = await startApiServer({
   services: { repo, progress: new RunProgressBus() },
   port: Number(process.env.PORT ?? 0),

@@ -16,6 +16,13 @@ export async function authorize(
   role: ProjectRole,
 ): Promise<string> {
   ctx.guard.requireCaller();
+  // A project the caller is a member of exists (memberships cascade with it): the membership map,
+  // loaded once per request anyway, answers without a lookup statement. Everything else resolves first,
+  // so an unknown id still answers NOT_FOUND and a foreign one FORBIDDEN, exactly as before.
+  if (kind === 'project' && (await ctx.guard.roleIn(id)) !== null) {
+    await ctx.guard.requireRole(id, role);
+    return id;
+  }
   const projectId = await projectIdOf(ctx.prisma, kind, id);
   await ctx.guard.requireRole(projectId, role);
   return projectId;

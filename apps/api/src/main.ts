@@ -11,6 +11,7 @@ import { hasAnyUser } from '@sgdscope/db/repo/access';
 import { createApiKey } from '@sgdscope/db/repo/api-keys';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
 import { createUser } from '@sgdscope/db/repo/projects';
+import { useReadPool } from '@sgdscope/db/repo/raw';
 import { startApiServer } from './http/server.js';
 import { RunProgressBus } from './pubsub.js';
 
@@ -22,6 +23,8 @@ const db = await createDb({
   migrate: process.env.DATABASE_URL ? process.env.SGDSCOPE_MIGRATE === '1' : true,
 });
 const repo: RepoDeps = { prisma: db.prisma, blobs: defaultBlobStore() };
+// Hot reads (run pages, analyses, curves) go straight to the pg pool instead of through Prisma's client.
+useReadPool(db.prisma, db.pool);
 
 if (!(await hasAnyUser(db.prisma))) {
   const email = process.env.SGDSCOPE_ADMIN_EMAIL ?? 'admin@localhost.localdomain';

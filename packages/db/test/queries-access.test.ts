@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createDb } from '../src/client.js';
 import {
   AccessGuard,
   createSession,
@@ -18,7 +19,17 @@ import { saveAnalysisResult } from '../src/repo/analysis.js';
 import { addComment, commentsOfRuns, updateRunTags } from '../src/repo/comments.js';
 import type { RepoDeps } from '../src/repo/context.js';
 import { addMember, createProject, createUser } from '../src/repo/projects.js';
-import { aggregateRuns, compileRunWhere, listRuns, QueryInputError, SqlParams } from '../src/repo/queries.js';
+import {
+  aggregateRuns,
+  analysesByRunIds,
+  compileRunWhere,
+  curvesByResultIds,
+  listRuns,
+  QueryInputError,
+  runsByIds,
+  SqlParams,
+} from '../src/repo/queries.js';
+import { useReadPool } from '../src/repo/raw.js';
 import { createRun, finishRun } from '../src/repo/runs.js';
 import type { JsonObject, RunRecord } from '../src/repo/types.js';
 import { saveView, viewByToken } from '../src/repo/views.js';
@@ -199,6 +210,32 @@ for (const target of targets) {
       assert.equal(await page.totalCount(), 4);
     });
 
+    it('pages a one-metric sort (index-ordered path) exactly as the general sort does', async () => {
+      for (const direction of ['DESC', 'ASC'] as const) {
+        for (const filter of [{}, { config: [{ key: 'batchSize', op: 'GTE' as const, value: 64 }] }]) {
+          for (const first of [1, 2, 3]) {
+            for (let offset = 0; offset <= 4; offset++) {
+              const page = (orderBy: Parameters<typeof listRuns>[1]['orderBy']) =>
+                listRuns(deps.prisma, { projectIds: [projectId], filter, orderBy, first, offset });
+              const metric = { field: 'METRIC' as const, key: 'alpha', window: 0, direction };
+              // A second sort key sends the same order (value, NULLS LAST, id) through the general path.
+              const [fast, general] = await Promise.all([
+                page([metric]),
+                page([metric, { field: 'NAME', direction }]),
+              ]);
+              const what = `${direction} ${JSON.stringify(filter)} first ${first} offset ${offset}`;
+              assert.deepEqual(
+                fast.runs.map((r) => r.id),
+                general.runs.map((r) => r.id),
+                what,
+              );
+              assert.equal(fast.hasNextPage, general.hasNextPage, what);
+            }
+          }
+        }
+      }
+    });
+
     it('aggregates scalars, config and summary values per group in SQL', async () => {
       const byBatch = await aggregateRuns(deps.prisma, {
         projectIds: [projectId],
@@ -267,6 +304,40 @@ for (const target of targets) {
         comments.map((c) => c.body),
         ['first', 'second'],
       );
+    });
+
+    it('reads the same rows over the registered pg pool as through Prisma', async () => {
+      const result = await saveAnalysisResult(deps, runs[0].id, {
+        estimator: 'diffusion',
+        estimatorVersion: 'raw-check',
+        params: { windowSize: 10 },
+        scalars: [{ name: 'tau0', window: 1, value: 3, stdErr: 0.5 }],
+        curves: [{ name: 'msd', window: 1, tw: 100, x: [1, 2, 3], y: [0.5, Number.NaN, 2] }],
+      });
+      const pooled = await createDb({ url: target.url, migrate: false, maxConnections: 2 });
+      try {
+        useReadPool(pooled.prisma, pooled.pool);
+        const runIds = runs.map((r) => r.id);
+        assert.deepEqual(await runsByIds(pooled.prisma, runIds), await runsByIds(deps.prisma, runIds));
+        const analyses = await analysesByRunIds(deps.prisma, runIds);
+        assert.ok(analyses.some((a) => a.id === BigInt(result.id) && a.scalars.length === 1));
+        assert.deepEqual(await analysesByRunIds(pooled.prisma, runIds), analyses);
+        const curves = await curvesByResultIds(deps.prisma, [BigInt(result.id)]);
+        assert.equal(curves.length, 1);
+        const pooledCurves = await curvesByResultIds(pooled.prisma, [BigInt(result.id)]);
+        // bytea arrives as a Buffer on the pool and a Uint8Array through Prisma: same bytes.
+        assert.deepEqual(
+          pooledCurves.map((c) => ({ ...c, x: [...c.x], y: [...c.y] })),
+          curves.map((c) => ({ ...c, x: [...c.x], y: [...c.y] })),
+        );
+        const metric = [{ field: 'METRIC' as const, key: 'alpha', window: 0, direction: 'DESC' as const }];
+        const args = { projectIds: [projectId], orderBy: metric, first: 3, offset: 0 };
+        const [a, b] = [await listRuns(pooled.prisma, args), await listRuns(deps.prisma, args)];
+        assert.deepEqual(a.runs, b.runs);
+        assert.equal(await a.totalCount(), await b.totalCount());
+      } finally {
+        await pooled.close();
+      }
     });
   });
 }

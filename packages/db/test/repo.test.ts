@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { LAST_USED_RESOLUTION_MS } from '../src/repo/api-keys.js';
 import {
   ConflictError,
   expandSweep,
@@ -95,6 +96,21 @@ for (const target of targets) {
       const row = await target.prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } });
       assert.ok(!JSON.stringify(row).includes(key.secret.slice(18)), 'secret is not stored');
       assert.deepEqual(await repo.verifyApiKey(key.secret), { keyId: key.id, userId: user.id });
+      // lastUsedAt is recorded, then rewritten only once it is LAST_USED_RESOLUTION_MS stale (no write per request).
+      const used = (await target.prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } })).lastUsedAt;
+      assert.ok(used, 'lastUsedAt recorded');
+      await repo.verifyApiKey(key.secret);
+      const again = await target.prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } });
+      assert.equal(
+        again.lastUsedAt?.getTime(),
+        used.getTime(),
+        'a second use within the resolution writes nothing',
+      );
+      const stale = new Date(Date.now() - LAST_USED_RESOLUTION_MS - 1000);
+      await target.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: stale } });
+      await repo.verifyApiKey(key.secret);
+      const later = await target.prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } });
+      assert.ok((later.lastUsedAt?.getTime() ?? 0) > stale.getTime(), 'a stale lastUsedAt is refreshed');
       const tampered = `${key.secret.slice(0, -1)}${key.secret.endsWith('A') ? 'B' : 'A'}`;
       assert.equal(await repo.verifyApiKey(tampered), null);
       assert.equal(await repo.verifyApiKey('garbage'), null);

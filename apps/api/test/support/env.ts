@@ -9,6 +9,7 @@ import path from 'node:path';
 import { LocalBlobStore } from '@sgdscope/db/blob/local';
 import { createDb, type Db } from '@sgdscope/db/client';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
+import { useReadPool } from '@sgdscope/db/repo/raw';
 import { type TestDatabase, testDatabases } from '@sgdscope/db/testing';
 import { type BodyLimits, type RunningApiServer, startApiServer } from '../../src/http/server.js';
 import { RunProgressBus } from '../../src/pubsub.js';
@@ -47,6 +48,8 @@ export async function openTestEnv(target: TestDatabase, limits?: Partial<BodyLim
   const db = await createDb({ url: target.url, maxConnections: 5 });
   const blobDir = await mkdtemp(path.join(tmpdir(), 'sgdscope-api-blobs-'));
   const repo: RepoDeps = { prisma: db.prisma, blobs: new LocalBlobStore(blobDir) };
+  // As the API's main does: hot reads on the pg pool (packages/db tests cover the $queryRawUnsafe fallback).
+  useReadPool(db.prisma, db.pool);
   const server = await startApiServer({
     services: { repo, progress: new RunProgressBus() },
     port: 0,

@@ -40,9 +40,15 @@ export async function createApiKey(
 }
 
 /**
+ * How stale `lastUsedAt` may get before a verification rewrites it. Writing it on every request made
+ * every API call a write transaction (a WAL flush per request); to the minute is what it is for.
+ */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
  * Checks a presented secret. Returns the key and user id when it matches a key that is not revoked
- * (and records lastUsedAt), otherwise null: malformed, unknown, wrong and revoked look the same to
- * the caller so responses leak nothing.
+ * (and records lastUsedAt, at most once per {@link LAST_USED_RESOLUTION_MS}), otherwise null:
+ * malformed, unknown, wrong and revoked look the same to the caller so responses leak nothing.
  */
 export async function verifyApiKey(
   deps: RepoDeps,
@@ -55,7 +61,10 @@ export async function verifyApiKey(
   const expected = Buffer.from(row.secretHash, 'hex');
   const actual = Buffer.from(hashSecret(secret), 'hex');
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
-  await deps.prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  const now = new Date();
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+    await deps.prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  }
   return { keyId: row.id, userId: row.userId };
 }
 
