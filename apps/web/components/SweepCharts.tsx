@@ -103,6 +103,7 @@ export function EscapeFitChart({ fit }: { fit: EscapeFit }) {
 export function PhaseDiagramChart(props: {
   cells: ReadonlyArray<PhaseCell>;
   boundary: ReadonlyArray<{ eta: number; noise: number; lower?: number; upper?: number }>;
+  upperBoundary?: ReadonlyArray<{ eta: number; noise: number; lower?: number; upper?: number }>;
   deltaC: number | null;
 }) {
   const etas = Array.from(new Set(props.cells.map((c) => c.eta))).sort((a, b) => a - b);
@@ -111,11 +112,16 @@ export function PhaseDiagramChart(props: {
     <ChartFrame
       id="phase-diagram"
       title="Phase diagram over (η, ΔS)"
-      caption={`Cells coloured by majority phase (I: global minimum, II: flattest solution, III: divergence). Dots: estimated I/II boundary with CI; dashed: fitted hyperbola η·ΔS = Δc${props.deltaC ? ` = ${num(props.deltaC)}` : ''}.`}
+      caption={`Cells coloured by majority phase (I: global minimum, II: flattest solution, III: divergence). Filled dots: estimated I/II boundary with CI; hollow dots: II/III boundary with CI; dashed: fitted hyperbola η·ΔS = Δc${props.deltaC ? ` = ${num(props.deltaC)}` : ''}.`}
       data={props.cells.map((c) => ({ ...c }))}
       empty={props.cells.length === 0}
     >
-      <PhaseHeatmap cells={props.cells} boundary={props.boundary} analytic={analytic} />
+      <PhaseHeatmap
+        cells={props.cells}
+        boundary={props.boundary}
+        upperBoundary={props.upperBoundary}
+        analytic={analytic}
+      />
     </ChartFrame>
   );
 }

@@ -181,6 +181,47 @@ for (const target of ready) {
       assert.ok(Math.abs(h.slope + 1) < 4 * h.slopeStdErr + 0.05, `slope ${h.slope} ± ${h.slopeStdErr}`);
     });
 
+    test('phaseDiagram: the II/III boundary per eta (divergence share of II + III crosses 1/2)', async () => {
+      const replicates = 30;
+      const deltaIII = 0.3; // true II/III boundary, the same at every eta here
+      const factors = [0.25, 0.5, 0.8, 1.25, 2, 4];
+      const { sweep, runs } = await createSweep(deps, {
+        projectId,
+        name: 'phases-upper',
+        kind: 'phase_diagram',
+        baseConfig: {},
+        grid: { eta: ETAS },
+        replicates,
+      });
+      const rng = createRng(34);
+      for (const run of runs) {
+        await startRun(deps, run.id);
+        const eta = run.config.eta as number;
+        const shiftVariances = factors.map((f) => f * deltaIII);
+        const codes = Float64Array.from(shiftVariances, (s) => {
+          const p = 1 / (1 + Math.exp(-4 * Math.log(s / deltaIII)));
+          return rng.next() < p ? 3 : 2;
+        });
+        await writeArtifact(deps, run.id, {
+          name: 'phase',
+          step: 0,
+          shape: [1, shiftVariances.length],
+          data: codes,
+          meta: { etas: [eta], shiftVariances },
+        });
+        await finishRun(deps, run.id, { status: 'finished' });
+      }
+      const result = await phaseDiagram(deps, sweep.id, { resamples: 200, seed: 5 });
+      const upper = result.upperBoundary!;
+      assert.ok(upper, result.upperBoundaryReason ?? '');
+      assert.equal(upper.points.length, ETAS.length);
+      for (const p of upper.points) {
+        assert.ok(p.ci.lower <= deltaIII && deltaIII <= p.ci.upper, `eta ${p.eta}: ${JSON.stringify(p.ci)}`);
+      }
+      // No phase-I cell: the I/II boundary cannot be placed, and says so.
+      assert.equal(result.boundary?.points.length ?? 0, 0);
+    });
+
     test('phaseDiagram of a sweep without finished phase runs is a MissingDataError', async () => {
       const { sweep } = await createSweep(deps, {
         projectId,

@@ -79,7 +79,7 @@ export class SweepResolver {
 
   @Query(() => PhaseDiagram, {
     description:
-      "Phase diagram of a PHASE_DIAGRAM sweep: every finished run's classified (eta, Delta_S) cells pooled per cell, the I/II boundary per eta where the phase-II fraction crosses 1/2 (logistic fit in log Delta_S, bootstrap CI), and the hyperbola eta * Delta_S = Delta_c fitted to it.",
+      "Phase diagram of a PHASE_DIAGRAM sweep: every finished run's classified (eta, Delta_S) cells pooled per cell, the I/II boundary per eta where the phase-II fraction crosses 1/2 (logistic fit in log Delta_S, bootstrap CI), the II/III boundary per eta where the phase-III share of II + III crosses 1/2 (same method), and the hyperbola eta * Delta_S = Delta_c fitted to the I/II boundary.",
   })
   async phaseDiagram(
     @Ctx() ctx: ApiContext,
@@ -99,15 +99,17 @@ export class SweepResolver {
         countII: c.counts.II,
         countIII: c.counts.III,
       })),
-      boundaries: (result.boundary?.points ?? []).map((p) => ({
-        between: `${result.boundary?.lower ?? 'I'}/${result.boundary?.upper ?? 'II'}`,
-        eta: p.eta,
-        noise: p.deltaS,
-        ciLower: p.ci.lower,
-        ciUpper: p.ci.upper,
-        ciLevel: p.ci.level,
-        method: p.method,
-      })),
+      boundaries: [result.boundary, result.upperBoundary].flatMap((b) =>
+        (b?.points ?? []).map((p) => ({
+          between: `${b?.lower}/${b?.upper}`,
+          eta: p.eta,
+          noise: p.deltaS,
+          ciLower: p.ci.lower,
+          ciUpper: p.ci.upper,
+          ciLevel: p.ci.level,
+          method: p.method,
+        })),
+      ),
       runs: result.runsUsed,
       deltaC: result.hyperbola?.deltaC ?? null,
       deltaCLower: result.hyperbola?.deltaCCI.lower ?? null,

@@ -17,6 +17,8 @@ const PHASE_COLORS = { I: '#0072B2', II: '#E69F00', III: '#999999' } as const;
 export function PhaseHeatmap(props: {
   cells: ReadonlyArray<PhaseCell>;
   boundary?: ReadonlyArray<{ eta: number; noise: number; lower?: number; upper?: number }>;
+  /** II/III boundary points, drawn hollow. */
+  upperBoundary?: ReadonlyArray<{ eta: number; noise: number; lower?: number; upper?: number }>;
   analytic?: ReadonlyArray<{ eta: number; noise: number }>;
   width?: number;
   height?: number;
@@ -75,6 +77,14 @@ export function PhaseHeatmap(props: {
             <line x1={px(b.eta)} x2={px(b.eta)} y1={py(b.lower)} y2={py(b.upper)} stroke="#000" />
           ) : null}
           <circle cx={px(b.eta)} cy={py(b.noise)} r={3.5} fill="#000" />
+        </g>
+      ))}
+      {(props.upperBoundary ?? []).filter(inside).map((b) => (
+        <g key={`u-${b.eta}`} data-boundary="II/III">
+          {b.lower && b.upper ? (
+            <line x1={px(b.eta)} x2={px(b.eta)} y1={py(b.lower)} y2={py(b.upper)} stroke="#000" />
+          ) : null}
+          <circle cx={px(b.eta)} cy={py(b.noise)} r={3.5} fill="#fff" stroke="#000" strokeWidth={1.5} />
         </g>
       ))}
       {etas.map((e) => (

@@ -27,6 +27,12 @@ export interface PhaseDiagramResult {
   readonly boundaryReason: string | null;
   readonly hyperbola: HyperbolaFit | null;
   readonly hyperbolaReason: string | null;
+  /**
+   * II/III boundary (flattest solution vs divergence): per eta, the Delta_S where the phase-III share of the
+   * II + III replicates crosses 1/2, with a bootstrap CI; null with the reason when no eta crosses on the grid.
+   */
+  readonly upperBoundary: PhaseBoundary | null;
+  readonly upperBoundaryReason: string | null;
   readonly runsUsed: number;
   readonly skippedRuns: { readonly runId: string; readonly reason: string }[];
 }
@@ -74,5 +80,31 @@ export async function phaseDiagram(
       hyperbolaReason = (error as Error).message;
     }
   } else hyperbolaReason = 'no boundary';
-  return { grid, boundary, boundaryReason, hyperbola, hyperbolaReason, runsUsed, skippedRuns };
+  let upperBoundary: PhaseBoundary | null = null;
+  let upperBoundaryReason: string | null = null;
+  try {
+    upperBoundary = estimatePhaseBoundary(grid, {
+      lower: 'II',
+      upper: 'III',
+      resamples: options.resamples ?? 200,
+      seed: options.seed ?? 1,
+    });
+    if (upperBoundary.points.length === 0) {
+      upperBoundaryReason = 'no eta has a II/III crossing on the grid';
+      upperBoundary = null;
+    }
+  } catch (error) {
+    upperBoundaryReason = (error as Error).message;
+  }
+  return {
+    grid,
+    boundary,
+    boundaryReason,
+    hyperbola,
+    hyperbolaReason,
+    upperBoundary,
+    upperBoundaryReason,
+    runsUsed,
+    skippedRuns,
+  };
 }

@@ -119,6 +119,9 @@ export default async function SweepPage({
             boundary={phase.phaseDiagram.boundaries
               .filter((b) => !b.between.includes('III'))
               .map((b) => ({ eta: b.eta, noise: b.noise, lower: b.ciLower, upper: b.ciUpper }))}
+            upperBoundary={phase.phaseDiagram.boundaries
+              .filter((b) => b.between === 'II/III')
+              .map((b) => ({ eta: b.eta, noise: b.noise, lower: b.ciLower, upper: b.ciUpper }))}
             deltaC={hyperbolaDeltaC(phase.phaseDiagram)}
           />
         ) : null}
