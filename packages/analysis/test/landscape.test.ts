@@ -4,6 +4,8 @@ import {
   boxCountingDimensions,
   fbmSurface,
   type Grid2D,
+  gridNodeMsl,
+  landscapeGridMeasures,
   lossJumpStatistics,
   meanSquaredLoss,
   movingVariance,
@@ -115,6 +117,27 @@ test('MSL of a linear loss along a line is exactly Delta r^2; errors name the pr
   const bad = Float64Array.from(loss);
   bad[7] = Number.NaN;
   assert.throws(() => meanSquaredLoss({ rows, d: 3, data }, bad), /row 7/);
+});
+
+test('grid-node MSL (CLI and pipeline landscape): seeded node sample, exponent ordered by H, all nodes when few', () => {
+  const rough = grid51(0.3, 4);
+  const smooth = grid51(0.7, 4);
+  const a = gridNodeMsl(rough, { points: 1000, seed: 1 });
+  assert.deepEqual(gridNodeMsl(rough, { points: 1000, seed: 1 }).exponent, a.exponent, 'seeded');
+  assert.equal(a.nodes, 1000);
+  assert.equal(a.minPairsPerBin, 100);
+  assert.ok(gridNodeMsl(smooth).exponent > a.exponent + 0.3, 'smoother surface, larger 2H');
+  // All nodes of a 10 x 10 grid (100 < 1000): 4950 pairs, bins need min(100, max(5, 4950 / 40)) = 100.
+  const small = { rows: 10, cols: 10, data: Float64Array.from({ length: 100 }, (_, k) => k % 10) };
+  const all = gridNodeMsl(small);
+  assert.equal(all.nodes, 100);
+  // L = column index: (dL)^2 = dcol^2 <= dr^2, and the fit sees a slope near 2.
+  assert.ok(all.exponent > 1.5 && all.exponent <= 2.05, `exponent ${all.exponent}`);
+  const both = landscapeGridMeasures(rough);
+  assert.equal(both.msl.exponent, gridNodeMsl(rough, { points: 1000, seed: 1 }).exponent);
+  assert.equal(both.box.boxCountingSurface, boxCountingDimensions(rough).boxCountingSurface);
+  assert.throws(() => landscapeGridMeasures(rough, { boxMin: 5, boxMax: 2 }), AnalysisInputError);
+  assert.throws(() => gridNodeMsl(rough, { points: 1 }), /points must be an integer >= 2/);
 });
 
 test('moving variance is MATLAB movvar(loss, [0, 100]) sampled every 100; |dL| statistics', () => {

@@ -12,12 +12,11 @@
 import {
   AnalysisInputError,
   analyzeWindow,
-  boxCountingDimensions,
-  createRng,
   escapeRate,
   type FractalDimensionResult,
   fitStable,
   fractalDimension,
+  landscapeGridMeasures,
   lossJumpStatistics,
   type MeanSquaredLossResult,
   meanSquaredLoss,
@@ -510,11 +509,15 @@ function registerLandscape(analyze: Command): void {
           throw new AnalysisInputError(`${file}: expected a 2-D loss grid, got shape (${shape.join(', ')})`);
         }
         const [rows, cols] = shape;
-        const boxSizes: number[] = [];
-        for (let s = options.boxMin; s <= options.boxMax; s++) boxSizes.push(s);
-        const grid = { rows, cols, data };
-        const box = boxCountingDimensions(grid, { boxSizes });
-        const msl = gridMsl(grid, options.mslPoints, options.seed);
+        const { box, msl } = landscapeGridMeasures(
+          { rows, cols, data },
+          {
+            boxMin: options.boxMin,
+            boxMax: options.boxMax,
+            mslPoints: options.mslPoints,
+            seed: options.seed,
+          },
+        );
         const report = {
           boxCountingSurface: box.boxCountingSurface,
           boxCountingLevelSet: box.boxCountingLevelSet,
@@ -528,36 +531,10 @@ function registerLandscape(analyze: Command): void {
         else
           printFields(`${file}: landscape ${rows}x${cols}`, {
             ...report,
-            boxSizes: `${boxSizes[0]}..${boxSizes.at(-1)}`,
+            boxSizes: `${options.boxMin}..${options.boxMax}`,
           });
       });
     });
-}
-
-/** MSL over a seeded sample of grid nodes, distances in grid cells (the seed's projected_landscape script). */
-function gridMsl(grid: { rows: number; cols: number; data: Float64Array }, points: number, seed: number) {
-  const total = grid.rows * grid.cols;
-  const rng = createRng(seed);
-  let nodes: number[];
-  if (points >= total) nodes = Array.from({ length: total }, (_, k) => k);
-  else {
-    // Partial Fisher-Yates: a sample without repeats, so no pair sits at distance 0.
-    const all = Array.from({ length: total }, (_, k) => k);
-    for (let k = 0; k < points; k++) {
-      const j = k + rng.int(total - k);
-      [all[k], all[j]] = [all[j], all[k]];
-    }
-    nodes = all.slice(0, points);
-  }
-  const coords = new Float64Array(nodes.length * 2);
-  const loss = new Float64Array(nodes.length);
-  nodes.forEach((node, k) => {
-    coords[2 * k] = Math.floor(node / grid.cols);
-    coords[2 * k + 1] = node % grid.cols;
-    loss[k] = grid.data[node];
-  });
-  const minPairs = Math.min(100, Math.max(5, Math.floor((nodes.length * (nodes.length - 1)) / 2 / 40)));
-  return meanSquaredLoss({ rows: nodes.length, d: 2, data: coords }, loss, { minPairsPerBin: minPairs });
 }
 
 // ---------------------------------------------------------------------------------------------------------
