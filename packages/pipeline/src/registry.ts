@@ -10,6 +10,7 @@ import { escapeEstimator } from './estimators/escape.js';
 import { geometryEstimator } from './estimators/geometry.js';
 import { gradientStableEstimator } from './estimators/gradient-stable.js';
 import { hessianEstimator } from './estimators/hessian.js';
+import { landscapeEstimator } from './estimators/landscape.js';
 import { lossFluctuationsEstimator } from './estimators/loss-fluctuations.js';
 import { mslEstimator } from './estimators/msl.js';
 import { phaseEstimator } from './estimators/phase.js';
@@ -48,6 +49,7 @@ const BUILT_IN: readonly Estimator[] = [
   mslEstimator,
   lossFluctuationsEstimator,
   hessianEstimator,
+  landscapeEstimator,
   escapeEstimator,
   phaseEstimator,
   toyWalkEstimator,
