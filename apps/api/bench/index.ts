@@ -33,9 +33,24 @@ import autocannon from 'autocannon';
 const DURATION_S = Number(process.env.SGDSCOPE_BENCH_SECONDS ?? 5);
 const CONCURRENCY = (process.env.SGDSCOPE_BENCH_CONCURRENCY ?? '1,8').split(',').map(Number);
 const ONLY = process.env.SGDSCOPE_BENCH_SCENARIOS?.split(',');
+/**
+ * Servers to load, as `label=path/to/server-main.ts` entries (default: this tree's). Several are measured
+ * interleaved (scenario by scenario) in one run, so a before/after comparison sees the same machine load.
+ */
+const SERVERS = (
+  process.env.SGDSCOPE_BENCH_SERVERS ??
+  `current=${fileURLToPath(new URL('./server-main.ts', import.meta.url))}`
+)
+  .split(',')
+  .map((entry) => {
+    const [label, file] = entry.split('=');
+    return { label, file: path.resolve(file) };
+  });
 
 interface Measured {
   readonly name: string;
+  /** Requests answered (all of them, for the CPU-per-request figure). */
+  readonly count: number;
   readonly p50: number;
   readonly p95: number;
   readonly rps: number;
@@ -80,6 +95,7 @@ async function load(
     name,
     p50: percentile(times, 0.5),
     p95: percentile(times, 0.95),
+    count: times.length,
     rps: result.requests.average,
     errors: non2xx + result.errors,
   };
@@ -164,8 +180,11 @@ async function main(): Promise<void> {
 
     // The parent's pool is done once seeded; the server child opens its own.
     await db.close();
-    const server = await startServerChild(target.url, blobDir);
+    const servers: { label: string; url: string; cpuMs(): Promise<number>; close(): Promise<void> }[] = [];
     try {
+      for (const s of SERVERS) {
+        servers.push({ label: s.label, ...(await startServerChild(s.file, target.url, blobDir)) });
+      }
       const scenarios: [string, string, string, object, number][] = [
         ['baseline', '{ __typename } (baseline)', '{ __typename }', {}, Number.NaN],
         [
@@ -194,15 +213,22 @@ async function main(): Promise<void> {
           100,
         ],
       ];
-      const results: (Measured & { target: number; connections: number })[] = [];
+      const results: (Measured & { target: number; connections: number; server: string; cpuMs: number })[] =
+        [];
       const load0 = loadavg();
       for (const [id, name, query, variables, target] of scenarios) {
         if (ONLY && !ONLY.includes(id)) continue;
-        // Warm-up (and a check that the query answers without errors, so errors are never timed).
-        for (let i = 0; i < 3; i++) await check(server.url, key, query, variables);
+        for (const server of servers) {
+          // Warm-up (and a check that the query answers without errors, so errors are never timed).
+          for (let i = 0; i < 3; i++) await check(server.url, key, query, variables);
+        }
         for (const c of CONCURRENCY) {
-          const measured = await load(server.url, key, name, query, variables, c);
-          results.push({ ...measured, target, connections: c });
+          for (const server of servers) {
+            const cpu0 = await server.cpuMs();
+            const measured = await load(server.url, key, name, query, variables, c);
+            const cpuMs = (await server.cpuMs()) - cpu0;
+            results.push({ ...measured, target, connections: c, server: server.label, cpuMs });
+          }
         }
       }
       const load1 = loadavg();
@@ -216,21 +242,25 @@ async function main(): Promise<void> {
       console.log(
         `load average before ${load0.map((l) => l.toFixed(2)).join(' ')}, after ${load1.map((l) => l.toFixed(2)).join(' ')}`,
       );
-      console.log('scenario | conns | p50 ms | p95 ms | req/s | p95 / baseline p95 | target p95 | errors');
+      console.log(
+        'server | scenario | conns | p50 ms | p95 ms | req/s | p95 / baseline p95 | target p95 | server CPU ms/req | errors',
+      );
       for (const r of results) {
-        const base = results.find((b) => b.connections === r.connections && Number.isNaN(b.target));
+        const base = results.find(
+          (b) => b.connections === r.connections && b.server === r.server && Number.isNaN(b.target),
+        );
         const verdict = Number.isNaN(r.target)
           ? '-'
           : `${r.target} ms ${r.p95 < r.target ? 'met' : 'MISSED'}`;
         const ratio = base ? `${(r.p95 / base.p95).toFixed(1)}x` : '-';
         console.log(
-          `${r.name} | ${r.connections} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.rps.toFixed(0)} | ${ratio} | ${verdict} | ${r.errors}`,
+          `${r.server} | ${r.name} | ${r.connections} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.rps.toFixed(0)} | ${ratio} | ${verdict} | ${(r.cpuMs / Math.max(1, r.count)).toFixed(1)} | ${r.errors}`,
         );
       }
     } finally {
       // autocannon stops mid-request; let those requests finish before the server closes.
       await new Promise((r) => setTimeout(r, 1000));
-      await server.close();
+      await Promise.all(servers.map((s) => s.close()));
     }
   } finally {
     await db.close();
@@ -239,13 +269,15 @@ async function main(): Promise<void> {
   }
 }
 
-/** Fork bench/server-main.ts under tsx (optionally with --cpu-prof) and wait until it listens. */
+/** Fork a server-main.ts under tsx (optionally with --cpu-prof) and wait until it listens. */
 async function startServerChild(
+  file: string,
   databaseUrl: string,
   blobDir: string,
-): Promise<{ url: string; close(): Promise<void> }> {
+): Promise<{ url: string; cpuMs(): Promise<number>; close(): Promise<void> }> {
   const profDir = process.env.SGDSCOPE_BENCH_CPU_PROF;
-  const child: ChildProcess = fork(fileURLToPath(new URL('./server-main.ts', import.meta.url)), {
+  const child: ChildProcess = fork(file, {
+    cwd: path.dirname(file),
     execArgv: [
       '--import',
       'tsx',
@@ -265,6 +297,18 @@ async function startServerChild(
   });
   return {
     url,
+    /** The server process's user + system CPU time so far, in ms. */
+    cpuMs: () =>
+      new Promise<number>((resolve) => {
+        const onMessage = (m: unknown) => {
+          const msg = m as { type?: string; usage?: NodeJS.CpuUsage };
+          if (msg.type !== 'cpu' || !msg.usage) return;
+          child.off('message', onMessage);
+          resolve((msg.usage.user + msg.usage.system) / 1000);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'cpu' });
+      }),
     async close() {
       if (child.exitCode === null && child.signalCode === null) {
         child.send({ type: 'stop' });

@@ -4,7 +4,7 @@
  *
  * Environment: DATABASE_URL (the seeded database), SGDSCOPE_BENCH_BLOB_DIR (its blob store),
  * PORT (default 0: a free port). Reports `{ type: 'listening', url }` over the IPC channel once it
- * listens, and shuts down cleanly (so `--cpu-prof` writes its profile) on a `{ type: 'stop' }`
+ * listens, answers `{ type: 'cpu' }` with its process.cpuUsage(), and shuts down cleanly (so `--cpu-prof` writes its profile) on a `{ type: 'stop' }`
  * message, SIGTERM/SIGINT, or when the parent goes away (IPC disconnect).
  */
 import 'reflect-metadata';
@@ -48,7 +48,10 @@ process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 process.on('disconnect', stop);
 process.on('message', (m) => {
-  if ((m as { type?: string } | null)?.type === 'stop') void stop();
+  const type = (m as { type?: string } | null)?.type;
+  if (type === 'stop') void stop();
+  // The bench divides this process's CPU time by the requests it served: server CPU per request.
+  if (type === 'cpu') process.send?.({ type: 'cpu', usage: process.cpuUsage() });
 });
 if (process.send) process.send({ type: 'listening', url: server.url });
 else console.log(`bench server on ${server.url}`);
