@@ -59,7 +59,7 @@ export class IngestResolver {
 
   @Mutation(() => AnalysisResult, {
     description:
-      'Run an estimator of @sgdscope/analysis over the stored data of a run; cached by (estimator, version, parameter hash). Estimators: the pipeline estimators diffusion, gradient-stable, geometry, msl, loss-fluctuations, hessian, escape, phase and toy-walk (whichever apply to the kind of the run), and stable (Levy alpha-stable fit of any named artifact, histogram + fitted density curves). EDITOR or above.',
+      'Run an estimator of @sgdscope/analysis over the stored data of a run; cached by (estimator, version, parameter hash). Estimators: the pipeline estimators diffusion, gradient-stable, geometry, msl, loss-fluctuations, hessian, landscape, escape, phase and toy-walk (whichever apply to the kind of the run; parameters per estimator in packages/pipeline/README.md), and stable (Levy alpha-stable fit of any named artifact, histogram + fitted density curves). EDITOR or above.',
   })
   async analyzeRun(
     @Ctx() ctx: ApiContext,

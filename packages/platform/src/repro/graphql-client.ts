@@ -1,7 +1,10 @@
 /**
  * A minimal GraphQL client over node:http for long-running operations. `fetch` (undici) aborts a response
  * whose headers take longer than 300 s, and an `analyzeRun` over a gigabyte trajectory can take longer; this
- * client has no response timeout. Errors carry the API's message and code.
+ * client has no response timeout. Each request opens its own connection: on the single-process platform an
+ * analysis can hold the event loop past the server's keep-alive timeout, and a pooled socket the server closed
+ * meanwhile fails with ECONNRESET. Queries (never mutations) are retried on connection errors. Errors carry
+ * the API's message and code.
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -32,6 +35,7 @@ function post(url: URL, key: string, body: string): Promise<{ status: number; te
       url,
       {
         method: 'POST',
+        agent: false,
         headers: {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
@@ -57,7 +61,20 @@ export function graphqlClient(apiUrl: string, key: string): GraphQLClient {
   const url = new URL('/graphql', apiUrl);
   return {
     async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-      const { status, text } = await post(url, key, JSON.stringify({ query, variables }));
+      const body = JSON.stringify({ query, variables });
+      const retries = /^\s*mutation\b/.test(query) ? 0 : 3;
+      let response: { status: number; text: string } | undefined;
+      for (let attempt = 0; response === undefined; attempt++) {
+        try {
+          response = await post(url, key, body);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (attempt >= retries || (code !== 'ECONNRESET' && code !== 'ECONNREFUSED' && code !== 'EPIPE'))
+            throw error;
+          await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
+        }
+      }
+      const { status, text } = response;
       let envelope: Envelope<T>;
       try {
         envelope = JSON.parse(text) as Envelope<T>;
