@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { spawnTiedNode } from './child/tied-child.js';
 
 const require = createRequire(import.meta.url);
 
@@ -91,7 +92,8 @@ function assertPortFree(port: number): Promise<void> {
 /** `next start` on 127.0.0.1:`port`; resolves once it answers HTTP. */
 export async function startWeb(options: StartWebOptions): Promise<WebProcess> {
   await assertPortFree(options.port);
-  const child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(options.port), '-H', '127.0.0.1'], {
+  // Tied to this process: a SIGKILLed platform must not leave `next start` holding the port.
+  const child = spawnTiedNode(NEXT_BIN, ['start', '-p', String(options.port), '-H', '127.0.0.1'], {
     cwd: WEB_DIR,
     env: {
       ...process.env,
@@ -99,7 +101,6 @@ export async function startWeb(options: StartWebOptions): Promise<WebProcess> {
       SGDSCOPE_API_URL: options.apiUrl,
       SGDSCOPE_API_KEY: options.apiKey,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const collect = (d: Buffer) => {
