@@ -43,11 +43,18 @@ export function configDiff(configs: readonly unknown[]): { key: string; values: 
   return out;
 }
 
+/** t_{0.975, df} by degrees of freedom: an aggregate's groups mostly share one n (the replicate count). */
+const t975 = new Map<number, number>();
+
 /** Mean +- t_{0.975, n-1} * sd/sqrt(n): the 95% CI of a mean over n replicates (Student t, n >= 2). */
 export function meanConfidence(n: number, mean: number | null, sd: number | null) {
   if (mean === null || sd === null || n < 2) return { stdErr: null, ciLower: null, ciUpper: null };
   const stdErr = sd / Math.sqrt(n);
-  const t = studentTQuantile(0.975, n - 1);
+  let t = t975.get(n - 1);
+  if (t === undefined) {
+    t = studentTQuantile(0.975, n - 1);
+    if (t975.size < 10_000) t975.set(n - 1, t);
+  }
   return { stdErr, ciLower: mean - t * stdErr, ciUpper: mean + t * stdErr };
 }
 

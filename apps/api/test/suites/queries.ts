@@ -250,6 +250,9 @@ export function querySuite(fixture: () => { env: TestEnv; s: Seed }): void {
         { f: { config: [{ key: "x'; DROP TABLE", op: 'EQ', value: 1 }] } },
         { f: { config: [{ key: 'batchSize', op: 'GT', value: 'big' }] } },
         { o: [{ field: 'METRIC', direction: 'ASC' }] },
+        // class-validator constraints on the input class (Length, ArrayMaxSize).
+        { f: { nameContains: '' } },
+        { f: { tagsAll: Array.from({ length: 51 }, (_, i) => `t${i}`) } },
         { after: 'not-a-cursor' },
         { first: 0 },
         { first: 100000 },

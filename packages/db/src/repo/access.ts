@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { RepoDeps } from './context.js';
 import { addMember, createProject, createUser } from './projects.js';
+import { rawRows } from './raw.js';
 import type { MembershipRecord, ProjectRecord, Role } from './types.js';
 
 /** A project role, weakest first. */
@@ -66,9 +67,16 @@ export class AccessGuard {
   memberships(): Promise<Map<string, ProjectRole>> {
     const caller = this.requireCaller();
     if (!this.roles) {
-      this.roles = this.prisma.membership
-        .findMany({ where: { userId: caller.userId }, select: { projectId: true, role: true } })
-        .then((rows) => new Map(rows.map((r) => [r.projectId, r.role as ProjectRole])));
+      // Raw SQL (once per request, on every request): see raw.ts.
+      this.roles = (
+        isUuid(caller.userId)
+          ? rawRows<{ projectId: string; role: string }>(
+              this.prisma,
+              'SELECT "projectId", "role"::text AS "role" FROM "Membership" WHERE "userId" = $1::uuid',
+              [caller.userId],
+            )
+          : Promise.resolve([])
+      ).then((rows) => new Map(rows.map((r) => [r.projectId, r.role as ProjectRole])));
     }
     return this.roles;
   }
