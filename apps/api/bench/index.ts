@@ -10,7 +10,7 @@
  *
  * Environment: SGDSCOPE_BENCH_DB=pglite (embedded database, served from this process),
  * SGDSCOPE_BENCH_SECONDS (per scenario and concurrency, default 5), SGDSCOPE_BENCH_CONCURRENCY
- * (comma list, default "1,8"), SGDSCOPE_BENCH_SCENARIOS (comma list of baseline,runs,compare,aggregate;
+ * (comma list, default "1,8"), SGDSCOPE_BENCH_SCENARIOS (comma list of baseline,runs,compare,compare200,aggregate;
  * default all), SGDSCOPE_BENCH_CPU_PROF=<dir> (the server child runs with `node --cpu-prof` into <dir>),
  * SGDSCOPE_API_WORKERS (passed to the server child).
  */
@@ -200,6 +200,14 @@ async function main(): Promise<void> {
           'compare',
           'compareRuns: 4 runs, all curves (24 windows x msd+beta x 999 pts)',
           `query($ids: [ID!]!) { compareRuns(ids: $ids) { runs { id } metrics { name window values { value } }
+            curves { name window curves { x y } } configDiff { key values } } }`,
+          { ids: four.map((r) => r.id) },
+          150,
+        ],
+        [
+          'compare200',
+          'compareRuns, maxPoints: 200 (opt-in thinning; not the issue scenario)',
+          `query($ids: [ID!]!) { compareRuns(ids: $ids, maxPoints: 200) { runs { id } metrics { name window values { value } }
             curves { name window curves { x y } } configDiff { key values } } }`,
           { ids: four.map((r) => r.id) },
           150,

@@ -6,6 +6,7 @@ import { configDiff, flattenConfig, meanConfidence } from '../src/schema/compare
 import { CompareOpEnum } from '../src/schema/enums.js';
 import { decodeCursor, encodeCursor, toRunFilter } from '../src/schema/filters.js';
 import type { RunFilterInput } from '../src/schema/inputs.js';
+import { thinCurve, thinIndices } from '../src/schema/mappers.js';
 
 describe('config diff', () => {
   it('flattens nested objects to dotted keys and keeps arrays as leaves', () => {
@@ -92,5 +93,55 @@ describe('toRunFilter', () => {
       () => toRunFilter(filter([{ key: 'k', op: CompareOpEnum.EQ, value: { a: 1 } }])),
       /finite JSON scalar/,
     );
+  });
+});
+
+describe('curve thinning (compareRuns maxPoints)', () => {
+  it('keeps short curves whole and both ends of long ones, at most maxPoints', () => {
+    assert.deepEqual(thinIndices([1, 2, 3], 5), [0, 1, 2]);
+    const lags = Array.from({ length: 999 }, (_, i) => i + 1);
+    for (const m of [2, 3, 50, 200, 998]) {
+      const keep = thinIndices(lags, m);
+      assert.ok(keep.length <= m && keep.length >= 2, `${m}: ${keep.length}`);
+      assert.equal(keep[0], 0);
+      assert.equal(keep[keep.length - 1], 998);
+      assert.ok(
+        keep.every((k, i) => i === 0 || k > keep[i - 1]),
+        'strictly increasing',
+      );
+    }
+  });
+
+  it('spaces positive increasing x evenly in log x, anything else evenly in index', () => {
+    const lags = Array.from({ length: 1000 }, (_, i) => i + 1);
+    const keep = thinIndices(lags, 4).map((i) => lags[i]);
+    // Targets 1, 10, 100, 1000 on a log axis.
+    assert.deepEqual(keep, [1, 10, 100, 1000]);
+    const signed = Array.from({ length: 11 }, (_, i) => i - 5);
+    assert.deepEqual(thinIndices(signed, 3), [0, 5, 10]);
+  });
+
+  it('thins x, y and bands with the same indices', () => {
+    const x = Array.from({ length: 100 }, (_, i) => i + 1);
+    const c = thinCurve(
+      {
+        name: 'msd',
+        window: 0,
+        tw: 0,
+        x,
+        y: x.map((v) => 2 * v),
+        yLower: x.map((v) => v),
+        yUpper: null,
+        meta: null,
+      },
+      10,
+    );
+    assert.ok(c.x.length <= 10);
+    assert.deepEqual(
+      Array.from(c.y),
+      Array.from(c.x).map((v) => 2 * (v as number)),
+    );
+    assert.deepEqual(Array.from(c.yLower ?? []), Array.from(c.x));
+    assert.equal(c.yUpper, null);
   });
 });

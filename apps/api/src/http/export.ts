@@ -91,7 +91,7 @@ registerRoute({
     const url = new URL(req.url ?? '/', 'http://localhost');
     const ids = (url.searchParams.get('ids') ?? '').split(',').filter((s) => s.length > 0);
     if (ids.length === 0) throw apiError('BAD_USER_INPUT', 'ids query parameter is required: ?ids=a,b,c');
-    const cmp = await new CompareResolver().compareRuns(ctx, ids, null, null);
+    const cmp = await new CompareResolver().compareRuns(ctx, ids, null, null, null);
     const header = [
       'runId',
       'name',

@@ -2,13 +2,20 @@
 import { studentTQuantile } from '@sgdscope/analysis/special';
 import { type AggregateMetric, aggregateRuns } from '@sgdscope/db/repo/queries';
 import type { RunRecord } from '@sgdscope/db/repo/types';
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import type { ApiContext } from '../context.js';
 import { apiError } from '../errors.js';
 import { authorize, authorizedRuns } from '../guard.js';
 import { toRunFilter } from './filters.js';
 import { AggregateMetricInput, MetricKeyInput, RunFilterInput } from './inputs.js';
-import { latestPerEstimator, toCurve, toGqlRun, toScalarEstimate } from './mappers.js';
+import {
+  latestPerEstimator,
+  MIN_CURVE_POINTS,
+  thinCurve,
+  toCurve,
+  toGqlRun,
+  toScalarEstimate,
+} from './mappers.js';
 import { AggregateGroup, AlignedCurve, AlignedMetric, type AnalysisCurve, Comparison } from './types.js';
 
 /** Most runs one comparison may align (bounds response size). */
@@ -68,6 +75,7 @@ export async function buildComparison(
   metrics: readonly { name: string; window: number }[] | null,
   curveNames: readonly string[] | null,
   frozenVersions?: Readonly<Record<string, string>>,
+  maxPoints?: number | null,
 ): Promise<Comparison> {
   const analyses = await ctx.loaders.analysesOfRun.loadMany(runs.map((r) => r.id));
   const latest = analyses.map((a) => {
@@ -139,7 +147,8 @@ export async function buildComparison(
     window: k.window,
     curves: curveMaps.map((m): AnalysisCurve | null => {
       const c = m.get(metricKey(k.name, k.window));
-      return c ? toCurve(c) : null;
+      if (!c) return null;
+      return maxPoints ? thinCurve(toCurve(c), maxPoints) : toCurve(c);
     }),
   }));
   return {
@@ -165,12 +174,20 @@ export class CompareResolver {
     metrics: MetricKeyInput[] | null,
     @Arg('curves', () => [String], { nullable: true, description: 'Curve names to align (default: all).' })
     curveNames: string[] | null,
+    @Arg('maxPoints', () => Int, {
+      nullable: true,
+      description: `Thin every curve to at most this many points (>= ${MIN_CURVE_POINTS}): first and last kept, the rest evenly spaced in log x when x is positive and increasing (lags: log-log plots keep their shape), else in index. Default: every stored point. A chart needs a few hundred; all curves of 4 runs at full resolution are ~3 MB of JSON.`,
+    })
+    maxPoints: number | null,
   ): Promise<Comparison> {
     if (ids.length === 0 || ids.length > MAX_COMPARE_RUNS) {
       throw apiError('BAD_USER_INPUT', `compareRuns takes 1..${MAX_COMPARE_RUNS} ids`);
     }
+    if (maxPoints !== null && maxPoints < MIN_CURVE_POINTS) {
+      throw apiError('BAD_USER_INPUT', `maxPoints must be at least ${MIN_CURVE_POINTS}`);
+    }
     const runs = await authorizedRuns(ctx, ids, 'VIEWER');
-    return buildComparison(ctx, runs, metrics, curveNames);
+    return buildComparison(ctx, runs, metrics, curveNames, undefined, maxPoints);
   }
 
   @Query(() => [AggregateGroup], {

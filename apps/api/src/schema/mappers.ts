@@ -85,3 +85,52 @@ export function latestPerEstimator(results: readonly AnalysisWithScalars[]): Ana
   }
   return out;
 }
+
+/** Fewest points `maxPoints` may ask for (a curve keeps at least its two ends). */
+export const MIN_CURVE_POINTS = 2;
+
+/**
+ * Indices of at most `maxPoints` points of an n-point curve, first and last always kept. When x is
+ * positive and strictly increasing (lags, histogram bins on a log axis), the kept points are the first
+ * at or past targets evenly spaced in log x, so a log-log plot (how MSD and beta(tau) are read) keeps
+ * its shape; otherwise they are evenly spaced in index. Duplicates collapse, so a curve dense at
+ * small x (integer lags 1, 2, 3, ...) can come back with fewer than `maxPoints`.
+ */
+export function thinIndices(x: ArrayLike<number>, maxPoints: number): number[] {
+  const n = x.length;
+  if (n <= maxPoints) return Array.from({ length: n }, (_, i) => i);
+  const m = Math.max(MIN_CURVE_POINTS, Math.floor(maxPoints));
+  let logSpaced = x[0] > 0;
+  for (let i = 1; i < n && logSpaced; i++) logSpaced = x[i] > x[i - 1];
+  const out: number[] = [];
+  if (logSpaced) {
+    const lo = Math.log(x[0]);
+    const hi = Math.log(x[n - 1]);
+    let i = 0;
+    for (let k = 0; k < m; k++) {
+      const target = k === m - 1 ? hi : lo + ((hi - lo) * k) / (m - 1);
+      while (i < n - 1 && Math.log(x[i]) < target) i++;
+      if (out[out.length - 1] !== i) out.push(i);
+    }
+  } else {
+    for (let k = 0; k < m; k++) {
+      const i = Math.round((k * (n - 1)) / (m - 1));
+      if (out[out.length - 1] !== i) out.push(i);
+    }
+  }
+  return out;
+}
+
+/** The curve at the points {@link thinIndices} keeps (x, y and both bands alike). */
+export function thinCurve(c: AnalysisCurve, maxPoints: number): AnalysisCurve {
+  if (c.x.length <= maxPoints) return c;
+  const keep = thinIndices(c.x, maxPoints);
+  const pick = <T>(a: ArrayLike<T>) => keep.map((i) => a[i]);
+  return {
+    ...c,
+    x: pick(c.x),
+    y: pick(c.y),
+    yLower: c.yLower ? pick(c.yLower) : null,
+    yUpper: c.yUpper ? pick(c.yUpper) : null,
+  };
+}

@@ -201,6 +201,27 @@ export function querySuite(fixture: () => { env: TestEnv; s: Seed }): void {
       );
       const msd0 = c.curves.find((m) => m.name === 'msd' && m.window === 0)!;
       assert.equal(msd0.curves.length, 4);
+      // maxPoints thins every curve (ends kept); the default above is every stored point.
+      const thin = await env.gql<{
+        compareRuns: { curves: { name: string; window: number; curves: { x: number[]; y: number[] }[] }[] };
+      }>(
+        `query($ids: [ID!]!) { compareRuns(ids: $ids, maxPoints: 3) { curves { name window curves { x y } } } }`,
+        { ids: picked.map((r) => r.run.id) },
+        s.keys.viewer,
+      );
+      assert.equal(thin.body.errors, undefined, JSON.stringify(thin.body.errors));
+      const full = msd0.curves[0].y;
+      const thinMsd0 = thin.body.data!.compareRuns.curves.find((m) => m.name === 'msd' && m.window === 0)!;
+      const y0 = thinMsd0.curves[0].y;
+      assert.ok(y0.length <= 3 && y0.length >= 2, `${y0.length} points`);
+      assert.equal(y0[0], full[0]);
+      assert.equal(y0[y0.length - 1], full[full.length - 1]);
+      const tooFew = await env.gql(
+        `query($ids: [ID!]!) { compareRuns(ids: $ids, maxPoints: 1) { runs { id } } }`,
+        { ids: picked.map((r) => r.run.id) },
+        s.keys.viewer,
+      );
+      assert.equal(errorCode(tooFew), 'BAD_USER_INPUT');
       assert.deepEqual(c.configDiff.map((d) => d.key).sort(), ['batchSize', 'optimizer.momentum', 'seed']);
       const bs = c.configDiff.find((d) => d.key === 'batchSize')!;
       assert.deepEqual(
