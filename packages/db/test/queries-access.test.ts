@@ -276,6 +276,45 @@ for (const target of targets) {
       assert.ok(byMomentum.some((g) => g.keys[0] === null && g.n === 1));
     });
 
+    it('groups, filters and sorts fractional values of an integer-promoted key (toy batchSize) by their JSON value', async () => {
+      // Escape toys use batchSize as a continuous noise scale: the Int column stays null, the config holds it.
+      const toyProject = (await createProject(deps, { slug: uniq('qt'), name: 'QT' })).id;
+      const made: RunRecord[] = [];
+      for (const [i, config] of [
+        { batchSize: 0.05, eta: 1 },
+        { batchSize: 0.04, eta: 2 },
+        { batchSize: 64, eta: 3 },
+      ].entries())
+        made.push(await createRun(deps, { projectId: toyProject, name: `toy ${i}`, kind: 'escape', config }));
+      const groups = await aggregateRuns(deps.prisma, {
+        projectIds: [toyProject],
+        groupBy: ['batchSize'],
+        metric: { source: 'CONFIG', key: 'eta' },
+      });
+      assert.deepEqual(
+        groups.map((g) => [g.keys[0], g.n, g.mean]),
+        [
+          [0.04, 1, 2],
+          [0.05, 1, 1],
+          [64, 1, 3],
+        ],
+      );
+      const page = async (
+        filter: Parameters<typeof listRuns>[1]['filter'],
+        orderBy?: Parameters<typeof listRuns>[1]['orderBy'],
+      ) =>
+        (
+          await listRuns(deps.prisma, { projectIds: [toyProject], filter, orderBy, first: 10, offset: 0 })
+        ).runs.map((r) => made.findIndex((x) => x.id === r.id));
+      assert.deepEqual((await page({ config: [{ key: 'batchSize', op: 'LT', value: 1 }] })).sort(), [0, 1]);
+      assert.deepEqual(await page({ config: [{ key: 'batchSize', op: 'EQ', value: 0.05 }] }), [0]);
+      assert.deepEqual(
+        (await page({ config: [{ key: 'batchSize', op: 'IN', value: [0.04, 64] }] })).sort(),
+        [1, 2],
+      );
+      assert.deepEqual(await page({}, [{ field: 'CONFIG', key: 'batchSize', direction: 'ASC' }]), [1, 0, 2]);
+    });
+
     it('saves views with frozen estimator versions, opened by token', async () => {
       const view = await saveView(deps.prisma, {
         projectId,

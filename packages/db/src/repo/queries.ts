@@ -115,8 +115,12 @@ function checkConfigKey(key: string): string[] {
 /** SQL expression for a config key: the promoted column, or the JSONB value at the dotted path. */
 function configExpr(key: string, params: SqlParams): { sql: string; promoted: boolean } {
   const promoted = PROMOTED_CONFIG_KEYS[key];
-  if (promoted) return { sql: `r."${promoted.column}"`, promoted: true };
-  return { sql: `(r."config" #> ${params.add(checkConfigKey(key), 'text[]')})`, promoted: false };
+  // An integer column is null where the config holds another number (a toy's fractional batchSize noise scale):
+  // those runs group and sort on the JSON value, so the column is only the fast path for the values it holds.
+  if (promoted && promoted.type !== 'int') return { sql: `r."${promoted.column}"`, promoted: true };
+  const path = `(r."config" #> ${params.add(checkConfigKey(key), 'text[]')})`;
+  if (promoted) return { sql: `COALESCE(to_jsonb(r."${promoted.column}"), ${path})`, promoted: false };
+  return { sql: path, promoted: false };
 }
 
 function compileConfigCondition(c: ConfigCondition, params: SqlParams): string {
@@ -138,11 +142,22 @@ function compileConfigCondition(c: ConfigCondition, params: SqlParams): string {
         (promoted.type === 'bool' && typeof v === 'boolean');
       if (!ok) throw new QueryInputError(`config key "${c.key}" takes ${promoted.type} values`);
     }
-    if (c.op === 'IN') return `${col} = ANY(${params.add(values, `${cast}[]`)})`;
-    if (promoted.type !== 'float' && promoted.type !== 'int' && !['EQ', 'NE'].includes(c.op)) {
+    const onColumn =
+      c.op === 'IN'
+        ? `${col} = ANY(${params.add(values, `${cast}[]`)})`
+        : `${col} ${SQL_OP[c.op]} ${params.add(values[0], cast)}`;
+    if (promoted.type !== 'float' && promoted.type !== 'int' && !['EQ', 'NE', 'IN'].includes(c.op)) {
       throw new QueryInputError(`operator ${c.op} needs a numeric config key`);
     }
-    return `${col} ${SQL_OP[c.op]} ${params.add(values[0], cast)}`;
+    if (promoted.type !== 'int') return onColumn;
+    // Numbers an integer column cannot hold live only in the JSON config (see configExpr).
+    const path = params.add(checkConfigKey(c.key), 'text[]');
+    const json = `(CASE WHEN jsonb_typeof(r."config" #> ${path}) = 'number' THEN (r."config" #>> ${path})::float8 END)`;
+    const onJson =
+      c.op === 'IN'
+        ? `${json} = ANY(${params.add(values, 'float8[]')})`
+        : `${json} ${SQL_OP[c.op]} ${params.add(values[0], 'float8')}`;
+    return `(${onColumn} OR (${col} IS NULL AND ${onJson}))`;
   }
   const path = params.add(checkConfigKey(c.key), 'text[]');
   // Equality compares JSON values (so 1 and "1" differ); ordering compares numbers only, and a
