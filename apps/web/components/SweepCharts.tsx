@@ -1,7 +1,8 @@
 'use client';
 
 import { runColor } from '../lib/colors';
-import type { EscapeControl, EscapeFitQuery } from '../lib/generated';
+import { ESCAPE_AXES } from '../lib/escape-axes';
+import type { EscapeFitQuery } from '../lib/generated';
 import { ChartFrame } from './charts/ChartFrame';
 import { ErrorBarChart, type ErrorBarGroup } from './charts/ErrorBarChart';
 import { type PhaseCell, PhaseHeatmap } from './charts/Heatmap';
@@ -60,14 +61,6 @@ export function MetricVsKey(props: {
 
 /** The API's escape-law fit, as the generated client types it. */
 export type EscapeFit = EscapeFitQuery['escapeRateFit'];
-
-/** Every escape-law axis, in the order the sweep page offers them, with its axis label (seed 001 Figs. 3–6). */
-export const ESCAPE_AXES: Record<EscapeControl, string> = {
-  BATCH_SIZE: 'batch size B',
-  INV_LR: '1/η (inverse learning rate)',
-  INV_SHARPNESS: '1/k (inverse sharpness)',
-  INV_DIFFUSION: '1/D (inverse SGLD diffusion)',
-};
 
 /** −log γ against the control variable with the weighted fit line and Pearson r (seed 001 Figs. 3–5). */
 export function EscapeFitChart({ fit }: { fit: EscapeFit }) {

@@ -2,13 +2,13 @@ import type { PhaseCell } from '../../../../../components/charts/Heatmap';
 import { ErrorState } from '../../../../../components/ErrorState';
 import {
   type AggregateRow,
-  ESCAPE_AXES,
   type EscapeFit,
   EscapeFitChart,
   MetricVsKey,
   PhaseDiagramChart,
 } from '../../../../../components/SweepCharts';
 import { ApiError, gql } from '../../../../../lib/api';
+import { ESCAPE_AXES } from '../../../../../lib/escape-axes';
 import {
   AggregateDocument,
   type EscapeControl,
