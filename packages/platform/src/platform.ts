@@ -12,6 +12,7 @@ import { LocalBlobStore } from '@sgdscope/db/blob/local';
 import { createDb, type Db } from '@sgdscope/db/client';
 import { DEFAULT_DATA_DIR, resolveDatabaseConfig } from '@sgdscope/db/config';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
+import { useReadPool } from '@sgdscope/db/repo/raw';
 import { validateConfig } from '@sgdscope/trainer/experiments/registry';
 import { enqueueRun, openRunQueue } from '@sgdscope/trainer/worker/run-queue';
 import type PgBoss from 'pg-boss';
@@ -120,6 +121,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const db = await createDb({ config, migrate: embedded || env.SGDSCOPE_MIGRATE === '1' });
     cleanups.push(['database', () => db.close()]);
     if (!embedded && env.SGDSCOPE_MIGRATE !== '1') await assertSchemaCurrent(db.prisma);
+    // Hot API reads go straight to the pg pool (Prisma's client costs several times the SQL's CPU).
+    useReadPool(db.prisma, db.pool);
     const repo: RepoDeps = { prisma: db.prisma, blobs: new LocalBlobStore(join(dataDir, 'blobs')) };
 
     const boss = await openRunQueue({ connectionString: db.url, maxConnections: 2 });
