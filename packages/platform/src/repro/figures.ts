@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ReproResults } from './measure.js';
@@ -102,7 +103,9 @@ export async function renderFigures(
         await figure.screenshot({ path: join(FIGURES_DIR, spec.file) });
         log(`figure ${spec.file} from ${spec.path} (${spec.chartId})`);
       } catch (error) {
-        log(`figure ${spec.file}: not drawn (${(error as Error).message.split('\n')[0]})`);
+        const shot = join(tmpdir(), `sgdscope-figure-failed-${spec.file}`);
+        await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
+        log(`figure ${spec.file}: not drawn (${(error as Error).message.split('\n')[0]}); page screenshot: ${shot}`);
       }
     }
   } finally {

@@ -14,6 +14,11 @@ function f(v: number | null | undefined, digits = 3): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
 }
 
+/** t0 is null when no window is one power law within the RMSE threshold (the seed's regime 2 never starts). */
+function t0Text(v: number | null): string {
+  return v === null ? 'none' : f(v, 0);
+}
+
 function pm(s: Spread | null, digits = 3): string {
   return s ? `${f(s.mean, digits)} ± ${f(s.sd, digits)}` : '–';
 }
@@ -55,7 +60,7 @@ function diffusionMain(r: ReproResults): string {
     ]);
   return `${table(['window t_w', 'α (full range)', 'RMSE', 'τ0', 'α below τ0', 'α above τ0', 'β > 1 from τ =', 'Df (λ)', '2H (MSL)'], rows)}
 
-t0 = ${f(r.diffusion.t0, 0)} (\`diffusion\` ${r.diffusion.version}, params ${JSON.stringify(r.diffusion.params)}; Df by \`geometry\` ${r.geometry.version} and 2H by \`msl\` ${r.msl.version}, both on a 256-dimensional JL sketch).`;
+t0 = ${t0Text(r.diffusion.t0)} (\`diffusion\` ${r.diffusion.version}, params ${JSON.stringify(r.diffusion.params)}; Df by \`geometry\` ${r.geometry.version} and 2H by \`msl\` ${r.msl.version}, both on a 256-dimensional JL sketch).`;
 }
 
 function diffusionReplicates(r: ReproResults): string {
@@ -64,7 +69,7 @@ function diffusionReplicates(r: ReproResults): string {
     .map((w) => [String(w.window * 1000), pm(w.alpha), pm(w.tau0, 1), pm(w.alphaShort), pm(w.alphaLong)]);
   return `${table(['t_w', 'α (full)', 'τ0', 'α below τ0', 'α above τ0'], rows)}
 
-Mean ± SD over ${r.diffusion.replicates.runIds.length} runs (seeds 0, 5, 6); t0 per run: ${r.diffusion.replicates.t0.map((t) => f(t, 0)).join(', ')}.`;
+Mean ± SD over ${r.diffusion.replicates.runIds.length} runs (seeds 0, 5, 6); t0 per run: ${r.diffusion.replicates.t0.map(t0Text).join(', ')}.`;
 }
 
 function diffusionLong(r: ReproResults): string {
@@ -86,7 +91,7 @@ function diffusionEq3(r: ReproResults): string {
     ws.map((w) => [tw(w), f(w.alpha), f(w.rmse), f(w.tau0, 0), f(w.alphaShort), f(w.alphaLong)]),
   )}
 
-eq3 t0 = ${f(r.diffusion.eq3.t0, 0)}.`;
+eq3 t0 = ${t0Text(r.diffusion.eq3.t0)}.`;
 }
 
 function gradients(r: ReproResults): string {
