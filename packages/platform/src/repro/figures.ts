@@ -105,7 +105,9 @@ export async function renderFigures(
       } catch (error) {
         const shot = join(tmpdir(), `sgdscope-figure-failed-${spec.file}`);
         await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
-        log(`figure ${spec.file}: not drawn (${(error as Error).message.split('\n')[0]}); page screenshot: ${shot}`);
+        log(
+          `figure ${spec.file}: not drawn (${(error as Error).message.split('\n')[0]}); page screenshot: ${shot}`,
+        );
       }
     }
   } finally {
