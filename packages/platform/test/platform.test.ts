@@ -7,7 +7,7 @@
  * `npm start`, end to end.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -15,13 +15,14 @@ import { LocalBlobStore } from '@sgdscope/db/blob/local';
 import { createDb } from '@sgdscope/db/client';
 import { resolveDatabaseConfig } from '@sgdscope/db/config';
 import { startRun } from '@sgdscope/db/repo/runs';
+import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from '../src/browser.js';
 import { type RunningPlatform, startPlatform } from '../src/platform.js';
 import { freePort, graphql, until } from './support/child.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sgdscope-platform-'));
 const env = { SGDSCOPE_DATA_DIR: root, INIT_CWD: root } as NodeJS.ProcessEnv;
-const CHROMIUM = '/usr/bin/chromium';
-const browserCheck = process.env.SGDSCOPE_PLATFORM_TEST_WEB !== '0' && existsSync(CHROMIUM);
+const CHROMIUM = CHROMIUM_PATH;
+const browserCheck = process.env.SGDSCOPE_PLATFORM_TEST_WEB !== '0' && chromiumAvailable();
 const lines: string[] = [];
 let platform: RunningPlatform | undefined;
 
@@ -208,20 +209,7 @@ describe('npm start (in-process, embedded PGlite, demo at test scale)', () => {
   }, async () => {
     await platform?.stop();
     platform = await start(true);
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       // No sign-in: the platform hands the web app the read-only demo key.

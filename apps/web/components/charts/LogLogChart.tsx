@@ -25,7 +25,7 @@ export interface XYSeries {
 }
 
 const fmt = (v: number) =>
-  Math.abs(v) >= 1e4 || Math.abs(v) < 1e-2 ? v.toExponential(1) : String(+v.toPrecision(3));
+  v !== 0 && (Math.abs(v) >= 1e4 || Math.abs(v) < 1e-2) ? v.toExponential(1) : String(+v.toPrecision(3));
 
 /**
  * Several curves on shared axes, log-log by default (MSD per window, β(τ), Δr² vs Δs, MSL vs Δr).

@@ -4,15 +4,14 @@
  * of the reproduction project, saved as PNG under docs/figures/. What a reader sees in the report is what the
  * app shows for the same runs.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from '../browser.js';
 import type { ReproResults } from './measure.js';
 
 export const FIGURES_DIR = fileURLToPath(new URL('../../../../docs/figures/', import.meta.url));
-const CHROMIUM = process.env.SGDSCOPE_CHROMIUM ?? '/usr/bin/chromium';
 
 export interface FigureSpec {
   readonly file: string;
@@ -65,22 +64,11 @@ export async function renderFigures(
   r: ReproResults,
   log: (line: string) => void,
 ): Promise<void> {
-  if (!existsSync(CHROMIUM)) {
-    log(`figures: skipped, no Chromium at ${CHROMIUM} (apt install chromium, or set SGDSCOPE_CHROMIUM)`);
+  if (!chromiumAvailable()) {
+    log(`figures: skipped, no Chromium at ${CHROMIUM_PATH} (apt install chromium, or set SGDSCOPE_CHROMIUM)`);
     return;
   }
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext({
       viewport: { width: 1280, height: 900 },
