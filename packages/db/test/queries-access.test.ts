@@ -18,7 +18,6 @@ import {
 import { saveAnalysisResult } from '../src/repo/analysis.js';
 import { addComment, commentsOfRuns, updateRunTags } from '../src/repo/comments.js';
 import type { RepoDeps } from '../src/repo/context.js';
-import { CurveBodyCache, curveBodyCache } from '../src/repo/curve-body-cache.js';
 import { addMember, createProject, createUser } from '../src/repo/projects.js';
 import {
   aggregateRuns,
@@ -35,23 +34,6 @@ import { createRun, finishRun } from '../src/repo/runs.js';
 import type { JsonObject, RunRecord } from '../src/repo/types.js';
 import { saveView, viewByToken } from '../src/repo/views.js';
 import { openRepoTargets } from './repo-fixtures.js';
-
-describe('curve body cache (no database)', () => {
-  const body = (n: number) => ({ x: new Uint8Array(n), y: new Uint8Array(n), yLower: null, yUpper: null });
-  it('evicts least recently used bodies beyond its byte budget and skips bodies larger than it', () => {
-    const cache = new CurveBodyCache(100);
-    cache.set(1n, body(20)); // 40 bytes
-    cache.set(2n, body(20));
-    assert.ok(cache.get(1n), 'hit refreshes 1');
-    cache.set(3n, body(20)); // 120 > 100: the least recently used (2) goes
-    assert.equal(cache.get(2n), undefined);
-    assert.ok(cache.get(1n) && cache.get(3n));
-    assert.equal(cache.usedBytes, 80);
-    cache.set(4n, body(60)); // 120 bytes on its own: never stored
-    assert.equal(cache.get(4n), undefined);
-    assert.equal(cache.size, 2);
-  });
-});
 
 describe('query compiler (no database)', () => {
   it('refuses config keys that are not dotted identifiers, before any SQL is built', () => {
@@ -361,42 +343,6 @@ for (const target of targets) {
         comments.map((c) => c.body),
         ['first', 'second'],
       );
-    });
-
-    it("serves curve bodies from the per-client cache and never a re-saved result's old curves", async () => {
-      const save = (ys: number[]) =>
-        saveAnalysisResult(deps, runs[1].id, {
-          estimator: 'diffusion',
-          estimatorVersion: 'cache-check',
-          params: { windowSize: 7 },
-          scalars: [],
-          curves: [
-            { name: 'msd', window: 0, tw: 0, x: [1, 2, 3], y: ys },
-            { name: 'beta', window: 0, tw: 0, x: [1, 2, 3], y: ys.map((v) => v / 2) },
-          ],
-        });
-      const decode = (b: Uint8Array) => [...new Float64Array(Uint8Array.from(b).buffer)];
-      const first = await save([1, 2, 3]);
-      const read = async () =>
-        (await curvesByResultIds(deps.prisma, [BigInt(first.id)])).map((c) => [c.name, decode(c.y)]);
-      const cache = curveBodyCache(deps.prisma);
-      const before = cache.size;
-      assert.deepEqual(await read(), [
-        ['beta', [0.5, 1, 1.5]],
-        ['msd', [1, 2, 3]],
-      ]);
-      assert.equal(cache.size, before + 2, 'both bodies cached');
-      assert.deepEqual(await read(), [
-        ['beta', [0.5, 1, 1.5]],
-        ['msd', [1, 2, 3]],
-      ]);
-      // Same (estimator, version, params): the result is re-saved in place with new curve rows.
-      const second = await save([4, 5, 6]);
-      assert.equal(second.id, first.id);
-      assert.deepEqual(await read(), [
-        ['beta', [2, 2.5, 3]],
-        ['msd', [4, 5, 6]],
-      ]);
     });
 
     it('reads the same rows over the registered pg pool as through Prisma', async () => {

@@ -11,7 +11,6 @@ import type {
   PrismaClient,
 } from '../generated/prisma/client.js';
 import { isUuid } from './access.js';
-import { type CurveBody, curveBodyCache } from './curve-body-cache.js';
 import { toRunRecord } from './mappers.js';
 import { rawRows } from './raw.js';
 import type { RunRecord } from './types.js';
@@ -428,39 +427,11 @@ export async function curvesByResultIds(
   resultIds: readonly bigint[],
 ): Promise<AnalysisCurve[]> {
   if (resultIds.length === 0) return [];
-  // Heads first (no arrays), then only the bodies the cache lacks: curve ids are never reused (curve-body-cache).
-  const heads = await rawRows<Omit<AnalysisCurve, keyof CurveBody>>(
+  return rawRows<AnalysisCurve>(
     prisma,
-    'SELECT "id", "resultId", "name", "window", "tw", "meta" FROM "AnalysisCurve" WHERE "resultId" = ANY($1::int8[]) ORDER BY "name", "window"',
+    'SELECT * FROM "AnalysisCurve" WHERE "resultId" = ANY($1::int8[]) ORDER BY "name", "window"',
     [[...new Set(resultIds)]],
   );
-  const cache = curveBodyCache(prisma);
-  // Bodies are taken out of the cache now: inserting the fetched ones below may evict some of them.
-  const bodiesById = new Map<string, CurveBody>();
-  const missing: bigint[] = [];
-  for (const head of heads) {
-    const body = cache.get(head.id);
-    if (body) bodiesById.set(head.id.toString(), body);
-    else missing.push(head.id);
-  }
-  if (missing.length > 0) {
-    const bodies = await rawRows<CurveBody & { id: bigint }>(
-      prisma,
-      'SELECT "id", "x", "y", "yLower", "yUpper" FROM "AnalysisCurve" WHERE "id" = ANY($1::int8[])',
-      [missing],
-    );
-    for (const { id, ...body } of bodies) {
-      bodiesById.set(id.toString(), body);
-      cache.set(id, body);
-    }
-  }
-  const out: AnalysisCurve[] = [];
-  for (const head of heads) {
-    // A curve deleted between the two statements (its result was re-saved) is left out, as if read after.
-    const body = bodiesById.get(head.id.toString());
-    if (body) out.push({ ...head, ...body } as AnalysisCurve);
-  }
-  return out;
 }
 
 /** Projects the user belongs to, with the user's role. */
