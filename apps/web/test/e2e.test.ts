@@ -123,6 +123,8 @@ describe('web end to end', { skip, timeout: 600_000 }, () => {
     await page.goto(
       `${webUrl}/projects/${fixture.projectId}/sweeps/${fixture.networkSweepId}?metric=alpha&window=0&x=batchSize`,
     );
+    // Charts draw after hydration: wait for the first error bar rather than counting at once.
+    await page.locator('.recharts-errorBar').first().waitFor({ timeout: 15_000 });
     assert.ok((await page.locator('.recharts-errorBar').count()) > 0, 'error bars drawn');
     await page.screenshot({ path: path.join(SCREENS, 'sweep.png'), fullPage: true });
     await page.goto(
@@ -133,6 +135,7 @@ describe('web end to end', { skip, timeout: 600_000 }, () => {
     await page.goto(
       `${webUrl}/projects/${fixture.projectId}/sweeps/${fixture.phaseSweepId}?metric=phase&window=-1&x=eta`,
     );
+    await page.locator('svg[data-chart="phase"] rect').first().waitFor({ timeout: 15_000 });
     assert.ok((await page.locator('svg[data-chart="phase"] rect').count()) >= 20, 'phase cells drawn');
     await page.screenshot({ path: path.join(SCREENS, 'phase.png'), fullPage: true });
   });
