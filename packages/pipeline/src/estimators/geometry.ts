@@ -13,8 +13,8 @@ import type { Estimator, EstimatorOutput } from '../registry.js';
 import { requireTrajectory, ScalarList } from './shared.js';
 import {
   AUTO_SKETCH_DIM,
-  resolveSketchParams,
-  SKETCH_PARAM_KEYS,
+  PAIR_WINDOW_PARAM_KEYS,
+  resolvePairWindowParams,
   sketchDetails,
   sketchOf,
   steppedWindows,
@@ -23,24 +23,11 @@ import {
 const NAME = 'geometry';
 
 function resolveParams(raw: Readonly<Record<string, unknown>>): JsonObject {
-  rejectUnknownKeys(NAME, raw, [
-    'windowSize',
-    'maxWindows',
-    'maxDimension',
-    'binsPerDecade',
-    'groupBy',
-    ...SKETCH_PARAM_KEYS,
-  ]);
+  rejectUnknownKeys(NAME, raw, [...PAIR_WINDOW_PARAM_KEYS, 'binsPerDecade', 'groupBy']);
   return definedJson({
-    // Pairs grow as N^2: 2000 rows is 2M pairs per window, the most that stays interactive.
-    windowSize: intParam(NAME, raw, 'windowSize', 1000, 10, 2000),
-    maxWindows: intParam(NAME, raw, 'maxWindows', 100, 1, 10_000),
-    // Pair geometry costs N^2 d / 2 per window: 1000 rows of the full 79,510-weight MLP is 4e10 multiply-adds a
-    // window, so wider trajectories are refused unless sketched (sketchDim; applied to the projected width).
-    maxDimension: intParam(NAME, raw, 'maxDimension', 20_000, 1, 100_000_000),
+    ...resolvePairWindowParams(NAME, raw),
     binsPerDecade: intParam(NAME, raw, 'binsPerDecade', 10, 2, 100),
     groupBy: enumParam(NAME, raw, 'groupBy', 'lag', ['lag', 'contour']),
-    ...resolveSketchParams(NAME, raw),
   });
 }
 

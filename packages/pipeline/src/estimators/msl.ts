@@ -13,8 +13,8 @@ import type { Estimator, EstimatorOutput } from '../registry.js';
 import { requireSeries, requireTrajectory, ScalarList } from './shared.js';
 import {
   AUTO_SKETCH_DIM,
-  resolveSketchParams,
-  SKETCH_PARAM_KEYS,
+  PAIR_WINDOW_PARAM_KEYS,
+  resolvePairWindowParams,
   sketchDetails,
   sketchOf,
   steppedWindows,
@@ -24,22 +24,15 @@ const NAME = 'msl';
 
 function resolveParams(raw: Readonly<Record<string, unknown>>): JsonObject {
   rejectUnknownKeys(NAME, raw, [
-    'windowSize',
-    'maxWindows',
-    'maxDimension',
+    ...PAIR_WINDOW_PARAM_KEYS,
     'binsPerDecade',
     'minPairsPerBin',
     'fitMin',
     'fitMax',
-    ...SKETCH_PARAM_KEYS,
   ]);
   const finite = { min: 0, max: Number.MAX_VALUE, minExclusive: true };
   return definedJson({
-    windowSize: intParam(NAME, raw, 'windowSize', 1000, 10, 2000),
-    maxWindows: intParam(NAME, raw, 'maxWindows', 100, 1, 10_000),
-    // Pair geometry costs N^2 d / 2 per window: 1000 rows of the full 79,510-weight MLP is 4e10 multiply-adds a
-    // window, so wider trajectories are refused unless sketched (sketchDim; applied to the projected width).
-    maxDimension: intParam(NAME, raw, 'maxDimension', 20_000, 1, 100_000_000),
+    ...resolvePairWindowParams(NAME, raw),
     binsPerDecade: intParam(NAME, raw, 'binsPerDecade', 10, 2, 100),
     minPairsPerBin: intParam(NAME, raw, 'minPairsPerBin', 100, 1, 1_000_000),
     fitMin:
@@ -50,7 +43,6 @@ function resolveParams(raw: Readonly<Record<string, unknown>>): JsonObject {
       raw.fitMax === undefined || raw.fitMax === null
         ? undefined
         : numberParam(NAME, raw, 'fitMax', 0, finite),
-    ...resolveSketchParams(NAME, raw),
   });
 }
 

@@ -52,6 +52,14 @@ export const AUTO_SKETCH_DIM = 256;
 /** Parameter names of the sketch (for rejectUnknownKeys). */
 export const SKETCH_PARAM_KEYS = ['sketchDim', 'sketchSeed'] as const;
 
+/** Keys of the pair-geometry window parameters that `geometry` and `msl` share (see resolvePairWindowParams). */
+export const PAIR_WINDOW_PARAM_KEYS = [
+  'windowSize',
+  'maxWindows',
+  'maxDimension',
+  ...SKETCH_PARAM_KEYS,
+] as const;
+
 /**
  * `sketchDim` (integer 2..4096, absent = no projection) and `sketchSeed` (integer >= 0, default 0; only with
  * sketchDim, so unsketched parameters keep one canonical form).
@@ -146,4 +154,20 @@ export async function* steppedWindows(
     yield { ...w, index, firstStep, strideSteps, sourceDim };
     index++;
   }
+}
+
+/** The window parameters of the pair-geometry estimators (`geometry`, `msl`), with the same bounds for both. */
+export function resolvePairWindowParams(
+  estimator: string,
+  raw: Readonly<Record<string, unknown>>,
+): { windowSize: number; maxWindows: number; maxDimension: number; sketchDim?: number; sketchSeed?: number } {
+  return {
+    // Pairs grow as N^2: 2000 rows is 2M pairs per window, the most that stays interactive.
+    windowSize: intParam(estimator, raw, 'windowSize', 1000, 10, 2000),
+    maxWindows: intParam(estimator, raw, 'maxWindows', 100, 1, 10_000),
+    // Pair geometry costs N^2 d / 2 per window: 1000 rows of the full 79,510-weight MLP is 4e10 multiply-adds a
+    // window, so wider trajectories are refused unless sketched (sketchDim; applied to the projected width).
+    maxDimension: intParam(estimator, raw, 'maxDimension', 20_000, 1, 100_000_000),
+    ...resolveSketchParams(estimator, raw),
+  };
 }
