@@ -107,7 +107,11 @@ const program = new Command()
   .description(
     'Reproduce the seed papers on the platform: queue docs/repro/*.yaml, wait, measure through GraphQL, write docs/repro/results/, render figures.',
   )
-  .option('--data-dir <dir>', 'embedded database directory (ignored with DATABASE_URL)', '.sgdscope-repro')
+  .option(
+    '--data-dir <dir>',
+    'embedded database directory, relative to where npm was run (ignored with DATABASE_URL)',
+    '.sgdscope-repro',
+  )
   .option('--api <url>', 'use a running platform at this API URL instead of starting one')
   .option('--key <key>', 'API key for --api (editor or admin)')
   .option('--no-measure', 'only queue the runs and wait for them')
