@@ -130,25 +130,34 @@ for (const target of ready) {
       );
     });
 
-    test('phaseDiagram: cells, boundary per eta and the hyperbola eta * Delta_S = Delta_c', async () => {
-      const replicates = 30;
+    /**
+     * A phase sweep over ETAS x `replicates` whose runs each store one classified row over Delta_S =
+     * DELTA_S_FACTORS x boundary(eta): phase `upper` with probability logistic(4 ln(Delta_S / boundary(eta))),
+     * else `lower`, so the share of `upper` is 1/2 exactly on the boundary.
+     */
+    async function seedPhaseSweep(
+      name: string,
+      seed: number,
+      replicates: number,
+      boundary: (eta: number) => number,
+      [lower, upper]: [number, number],
+    ): Promise<string> {
       const { sweep, runs } = await createSweep(deps, {
         projectId,
-        name: 'phases',
+        name,
         kind: 'phase_diagram',
         baseConfig: {},
         grid: { eta: ETAS },
         replicates,
       });
-      const rng = createRng(33);
+      const rng = createRng(seed);
       for (const run of runs) {
         await startRun(deps, run.id);
         const eta = run.config.eta as number;
-        const shiftVariances = DELTA_S_FACTORS.map((f) => (f * DELTA_C) / eta);
-        // P(II) = logistic(4 ln(Delta_S eta / Delta_c)): 1/2 exactly on the hyperbola.
+        const shiftVariances = DELTA_S_FACTORS.map((f) => f * boundary(eta));
         const codes = Float64Array.from(shiftVariances, (s) => {
-          const p = 1 / (1 + Math.exp(-4 * Math.log((s * eta) / DELTA_C)));
-          return rng.next() < p ? 2 : 1;
+          const p = 1 / (1 + Math.exp(-4 * Math.log(s / boundary(eta))));
+          return rng.next() < p ? upper : lower;
         });
         await writeArtifact(deps, run.id, {
           name: 'phase',
@@ -159,7 +168,14 @@ for (const target of ready) {
         });
         await finishRun(deps, run.id, { status: 'finished' });
       }
-      const result = await phaseDiagram(deps, sweep.id, { resamples: 200, seed: 3 });
+      return sweep.id;
+    }
+
+    test('phaseDiagram: cells, boundary per eta and the hyperbola eta * Delta_S = Delta_c', async () => {
+      const replicates = 30;
+      // The I/II boundary on the hyperbola: Delta_S = Delta_c / eta.
+      const sweepId = await seedPhaseSweep('phases', 33, replicates, (eta) => DELTA_C / eta, [1, 2]);
+      const result = await phaseDiagram(deps, sweepId, { resamples: 200, seed: 3 });
       assert.equal(result.runsUsed, ETAS.length * replicates);
       assert.equal(result.grid.cells.length, ETAS.length * DELTA_S_FACTORS.length);
       for (const c of result.grid.cells) {
@@ -182,36 +198,9 @@ for (const target of ready) {
     });
 
     test('phaseDiagram: the II/III boundary per eta (divergence share of II + III crosses 1/2)', async () => {
-      const replicates = 30;
       const deltaIII = 0.3; // true II/III boundary, the same at every eta here
-      const factors = [0.25, 0.5, 0.8, 1.25, 2, 4];
-      const { sweep, runs } = await createSweep(deps, {
-        projectId,
-        name: 'phases-upper',
-        kind: 'phase_diagram',
-        baseConfig: {},
-        grid: { eta: ETAS },
-        replicates,
-      });
-      const rng = createRng(34);
-      for (const run of runs) {
-        await startRun(deps, run.id);
-        const eta = run.config.eta as number;
-        const shiftVariances = factors.map((f) => f * deltaIII);
-        const codes = Float64Array.from(shiftVariances, (s) => {
-          const p = 1 / (1 + Math.exp(-4 * Math.log(s / deltaIII)));
-          return rng.next() < p ? 3 : 2;
-        });
-        await writeArtifact(deps, run.id, {
-          name: 'phase',
-          step: 0,
-          shape: [1, shiftVariances.length],
-          data: codes,
-          meta: { etas: [eta], shiftVariances },
-        });
-        await finishRun(deps, run.id, { status: 'finished' });
-      }
-      const result = await phaseDiagram(deps, sweep.id, { resamples: 200, seed: 5 });
+      const sweepId = await seedPhaseSweep('phases-upper', 34, 30, () => deltaIII, [2, 3]);
+      const result = await phaseDiagram(deps, sweepId, { resamples: 200, seed: 5 });
       const upper = result.upperBoundary!;
       assert.ok(upper, result.upperBoundaryReason ?? '');
       assert.equal(upper.points.length, ETAS.length);
