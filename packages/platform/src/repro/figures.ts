@@ -21,7 +21,6 @@ export interface FigureSpec {
 
 /** Which chart of which page becomes which file. */
 export function figureSpecs(r: ReproResults): FigureSpec[] {
-  const sweepOf = (name: string) => r.escape.find((e) => e.sweep === name);
   const runNamed = (prefix: string) => Object.values(r.runs).find((x) => x.name.startsWith(prefix))?.id;
   const specs: FigureSpec[] = [];
   const main = `/runs/${r.diffusion.runId}`;
@@ -38,8 +37,8 @@ export function figureSpecs(r: ReproResults): FigureSpec[] {
     ['escape-sgld', 'INV_DIFFUSION', 'diffusion'],
   ];
   for (const [sweep, axis, key] of escapeAxes) {
-    const sweepId = sweepIdOf(r, sweep);
-    if (sweepOf(sweep) && sweepId)
+    const sweepId = r.sweeps[sweep];
+    if (sweepId)
       specs.push({
         file: `${sweep}.png`,
         path: `/projects/${r.projectId}/sweeps/${sweepId}?metric=escapeRate&window=-1&x=${key}`,
@@ -52,10 +51,6 @@ export function figureSpecs(r: ReproResults): FigureSpec[] {
     chartId: 'phase-diagram',
   });
   return specs;
-}
-
-function sweepIdOf(r: ReproResults, sweepName: string): string | undefined {
-  return r.sweeps[sweepName];
 }
 
 export async function renderFigures(

@@ -28,17 +28,21 @@ export interface RunRow {
 
 const RUN_FIELDS = 'id name kind status sweepId lastStep config';
 
-/** Every run of a project (paged through the connection). */
-export async function listProjectRuns(client: GraphQLClient, projectId: string): Promise<RunRow[]> {
+/** Every run of a project, or of one of its sweeps (paged through the connection). */
+export async function listProjectRuns(
+  client: GraphQLClient,
+  projectId: string,
+  sweepId?: string,
+): Promise<RunRow[]> {
   const rows: RunRow[] = [];
   let after: string | null = null;
   for (;;) {
     const page: {
       runs: { edges: { node: RunRow }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
     } = await client.request(
-      `query($p: ID!, $after: String) { runs(projectId: $p, first: 500, after: $after) {
+      `query($p: ID!, $after: String, $f: RunFilterInput) { runs(projectId: $p, first: 500, after: $after, filter: $f) {
         edges { node { ${RUN_FIELDS} } } pageInfo { hasNextPage endCursor } } }`,
-      { p: projectId, after },
+      { p: projectId, after, f: sweepId ? { sweepId } : null },
     );
     rows.push(...page.runs.edges.map((e) => e.node));
     if (!page.runs.pageInfo.hasNextPage) return rows;
@@ -98,7 +102,7 @@ export async function submitPlan(
           },
         },
       );
-      const mine = (await listProjectRuns(client, projectId)).filter((r) => r.sweepId === createSweep.id);
+      const mine = await listProjectRuns(client, projectId, createSweep.id);
       log(`queued sweep ${planned.name} (${createSweep.runCount} runs) from docs/repro/${planned.file}`);
       items.push({ planned, sweepId: createSweep.id, runIds: mine.map((r) => r.id), created: true });
     } else {
