@@ -6,7 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { type Caller, UnauthenticatedError, verifySession } from '@sgdscope/db/repo/access';
-import { verifyApiKey } from '@sgdscope/db/repo/api-keys';
+import { verifyApiKeyWithMemberships } from '@sgdscope/db/repo/api-keys';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
 
 const SESSION_COOKIE = 'sgdscope_session';
@@ -40,7 +40,7 @@ export async function authenticate(
     if (!userId) throw new UnauthenticatedError('session expired or unknown');
     return { userId, via: 'session' };
   }
-  const key = await verifyApiKey(repo, token);
+  const key = await verifyApiKeyWithMemberships(repo, token);
   if (!key) throw new UnauthenticatedError('API key unknown or revoked');
-  return { userId: key.userId, via: 'apiKey' };
+  return { userId: key.userId, via: 'apiKey', memberships: key.memberships };
 }

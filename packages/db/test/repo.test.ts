@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { LAST_USED_RESOLUTION_MS } from '../src/repo/api-keys.js';
+import { LAST_USED_RESOLUTION_MS, verifyApiKeyWithMemberships } from '../src/repo/api-keys.js';
 import {
   ConflictError,
   expandSweep,
@@ -116,6 +116,35 @@ for (const target of targets) {
       assert.equal(await repo.verifyApiKey('garbage'), null);
       await repo.revokeApiKey(key.id);
       assert.equal(await repo.verifyApiKey(key.secret), null);
+    });
+
+    it("verifies a key and reads its owner's memberships in one go", async () => {
+      const deps = { prisma: target.prisma, blobs: target.blobs };
+      const user = await repo.createUser({ email: `keyroles.${target.kind}@example.org`, name: 'R' });
+      const key = await repo.createApiKey({ userId: user.id, name: 'roles' });
+      assert.deepEqual(await verifyApiKeyWithMemberships(deps, key.secret), {
+        keyId: key.id,
+        userId: user.id,
+        memberships: new Map(),
+      });
+      const a = await repo.createProject({ slug: `roles-a-${target.kind}`, name: 'A' });
+      const b = await repo.createProject({ slug: `roles-b-${target.kind}`, name: 'B' });
+      await repo.addMember({ projectId: a.id, userId: user.id, role: 'viewer' });
+      await repo.addMember({ projectId: b.id, userId: user.id, role: 'admin' });
+      // Another user's membership must not leak into this key's roles.
+      const other = await repo.createUser({ email: `keyroles2.${target.kind}@example.org`, name: 'S' });
+      await repo.addMember({ projectId: a.id, userId: other.id, role: 'editor' });
+      const verified = await verifyApiKeyWithMemberships(deps, key.secret);
+      assert.deepEqual(
+        verified?.memberships,
+        new Map([
+          [a.id, 'VIEWER'],
+          [b.id, 'ADMIN'],
+        ]),
+      );
+      assert.equal(await verifyApiKeyWithMemberships(deps, `${key.secret.slice(0, -1)}!`), null);
+      await repo.revokeApiKey(key.id);
+      assert.equal(await verifyApiKeyWithMemberships(deps, key.secret), null);
     });
 
     it('promotes filter keys to columns and walks the run lifecycle', async () => {

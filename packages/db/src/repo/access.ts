@@ -22,6 +22,8 @@ export interface Caller {
   readonly userId: string;
   /** How the caller proved who they are. */
   readonly via: 'apiKey' | 'session';
+  /** The caller's roles, when authentication read them already (the guard then needs no statement of its own). */
+  readonly memberships?: ReadonlyMap<string, ProjectRole>;
 }
 
 /** The request carried no valid credential. */
@@ -54,7 +56,9 @@ export class AccessGuard {
   constructor(
     private readonly prisma: PrismaClient,
     readonly caller: Caller | null,
-  ) {}
+  ) {
+    if (caller?.memberships) this.roles = Promise.resolve(new Map(caller.memberships));
+  }
 
   /** The caller, or UnauthenticatedError. */
   requireCaller(): Caller {

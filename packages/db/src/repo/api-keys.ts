@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ProjectRole } from './access.js';
 import { type RepoDeps, withPrismaErrors } from './context.js';
 import { rawRows } from './raw.js';
 import { assertNonEmptyString, assertUuid } from './validate.js';
@@ -55,6 +56,43 @@ export async function verifyApiKey(
   deps: RepoDeps,
   secret: string,
 ): Promise<{ readonly keyId: string; readonly userId: string } | null> {
+  const row = await checkedKeyRow(deps, secret, '');
+  return row && { keyId: row.id, userId: row.userId };
+}
+
+/**
+ * {@link verifyApiKey}, and the key owner's project memberships read by the same statement: every API
+ * request authenticates and then needs the caller's roles, so this saves it one round trip to the database.
+ */
+export async function verifyApiKeyWithMemberships(
+  deps: RepoDeps,
+  secret: string,
+): Promise<{
+  readonly keyId: string;
+  readonly userId: string;
+  readonly memberships: ReadonlyMap<string, ProjectRole>;
+} | null> {
+  const row = await checkedKeyRow(
+    deps,
+    secret,
+    `, COALESCE((SELECT json_agg(json_build_array(m."projectId", m."role"::text)) FROM "Membership" m
+        WHERE m."userId" = "ApiKey"."userId"), '[]'::json) AS "memberships"`,
+  );
+  if (!row) return null;
+  // The pg pool parses json; Prisma's raw fallback may hand it over as text.
+  const pairs = (typeof row.memberships === 'string' ? JSON.parse(row.memberships) : row.memberships) as [
+    string,
+    ProjectRole,
+  ][];
+  return { keyId: row.id, userId: row.userId, memberships: new Map(pairs) };
+}
+
+/** The matching, unrevoked key row (with `extraColumns` selected), its lastUsedAt kept current; else null. */
+async function checkedKeyRow(
+  deps: RepoDeps,
+  secret: string,
+  extraColumns: string,
+): Promise<{ id: string; userId: string; memberships?: unknown } | null> {
   const match = typeof secret === 'string' ? SECRET_FORMAT.exec(secret) : null;
   if (!match) return null;
   // Raw SQL: this runs on every authenticated request, and Prisma's client costs several times the statement.
@@ -64,9 +102,10 @@ export async function verifyApiKey(
     secretHash: string;
     lastUsedAt: Date | null;
     revokedAt: Date | null;
+    memberships?: unknown;
   }>(
     deps.prisma,
-    'SELECT "id", "userId", "secretHash", "lastUsedAt", "revokedAt" FROM "ApiKey" WHERE "prefix" = $1',
+    `SELECT "id", "userId", "secretHash", "lastUsedAt", "revokedAt"${extraColumns} FROM "ApiKey" WHERE "prefix" = $1`,
     [match[1]],
   );
   if (!row || row.revokedAt) return null;
@@ -77,7 +116,7 @@ export async function verifyApiKey(
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     await deps.prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  return { keyId: row.id, userId: row.userId };
+  return row;
 }
 
 /** Revokes a key; later verifications fail. Revoking twice keeps the first revocation time. */
