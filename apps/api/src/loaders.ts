@@ -3,12 +3,18 @@
  * whole response into one statement per kind.
  */
 
-import type { AnalysisCurve, Comment, PrismaClient } from '@sgdscope/db/generated/prisma/client';
+import type {
+  AnalysisCurve,
+  AnalysisScalar,
+  Comment,
+  PrismaClient,
+} from '@sgdscope/db/generated/prisma/client';
 import { commentsOfRuns } from '@sgdscope/db/repo/comments';
 import {
   type AnalysisWithScalars,
   analysesByRunIds,
   curvesByResultIds,
+  latestScalarsByRunIds,
   runsByIds,
 } from '@sgdscope/db/repo/queries';
 import type { RunRecord } from '@sgdscope/db/repo/types';
@@ -17,6 +23,8 @@ import DataLoader from 'dataloader';
 export interface Loaders {
   readonly run: DataLoader<string, RunRecord | null>;
   readonly analysesOfRun: DataLoader<string, AnalysisWithScalars[]>;
+  /** A run's metrics: the scalars of its newest DONE result per estimator (one statement for a whole page). */
+  readonly latestScalarsOfRun: DataLoader<string, AnalysisScalar[]>;
   readonly curvesOfResult: DataLoader<bigint, AnalysisCurve[]>;
   readonly commentsOfRun: DataLoader<string, Comment[]>;
 }
@@ -42,6 +50,10 @@ export function createLoaders(prisma: PrismaClient): Loaders {
     }),
     analysesOfRun: new DataLoader(async (ids) => {
       const grouped = groupBy(await analysesByRunIds(prisma, ids), (a) => a.runId);
+      return ids.map((id) => grouped.get(id) ?? []);
+    }),
+    latestScalarsOfRun: new DataLoader(async (ids) => {
+      const grouped = groupBy(await latestScalarsByRunIds(prisma, ids), (s) => s.runId);
       return ids.map((id) => grouped.get(id) ?? []);
     }),
     curvesOfResult: new DataLoader(

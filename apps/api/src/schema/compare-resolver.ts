@@ -92,9 +92,13 @@ export async function buildComparison(
     return latestPerEstimator(a.filter((r) => version(r.estimator) === r.estimatorVersion));
   });
   if (frozenVersions) {
-    // The runs' own fields (analyses, metrics) read this loader: prime it with the frozen results only.
+    // The runs' own fields (analyses, metrics) read these loaders: prime them with the frozen results only.
     runs.forEach((r, i) => {
       ctx.loaders.analysesOfRun.clear(r.id).prime(r.id, latest[i]);
+      ctx.loaders.latestScalarsOfRun.clear(r.id).prime(
+        r.id,
+        latest[i].flatMap((result) => result.scalars),
+      );
     });
   }
 

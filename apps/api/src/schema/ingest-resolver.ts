@@ -98,6 +98,7 @@ export class IngestResolver {
     const row = rows.find((r) => r.id.toString() === resultId);
     if (!row) throw new Error(`analysis result ${resultId} vanished after save`);
     ctx.loaders.analysesOfRun.clear(runId);
+    ctx.loaders.latestScalarsOfRun.clear(runId);
     return toAnalysisResult(row);
   }
 }

@@ -9,7 +9,14 @@ import { authorize, authorizedRun } from '../guard.js';
 import { BucketSchemeEnum } from './enums.js';
 import { decodeCursor, encodeCursor, toRunFilter, toRunOrder } from './filters.js';
 import { RunFilterInput, RunOrderInput } from './inputs.js';
-import { finiteOrNull, latestPerEstimator, toAnalysisResult, toCurve, toGqlRun } from './mappers.js';
+import {
+  finiteOrNull,
+  latestPerEstimator,
+  toAnalysisResult,
+  toCurve,
+  toGqlRun,
+  toScalarEstimate,
+} from './mappers.js';
 import {
   AnalysisCurve,
   AnalysisResult,
@@ -117,8 +124,7 @@ export class RunResolver {
     description: 'Scalars of the newest DONE result of every estimator, e.g. alpha per window.',
   })
   async metrics(@Root() run: Run, @Ctx() ctx: ApiContext): Promise<ScalarEstimate[]> {
-    const rows = latestPerEstimator(await ctx.loaders.analysesOfRun.load(run.id));
-    return rows.flatMap((r) => toAnalysisResult(r).scalars);
+    return (await ctx.loaders.latestScalarsOfRun.load(run.id)).map(toScalarEstimate);
   }
 
   @FieldResolver(() => [Comment], { description: 'Comments, oldest first.' })

@@ -421,6 +421,28 @@ export async function analysesByRunIds(
   return results.map((r) => ({ ...r, scalars: byResult.get(r.id) ?? [] }));
 }
 
+/**
+ * The scalars of each run's newest DONE result per estimator (what a run's `metrics` shows), newest result
+ * first and by name and window within one, in one statement: the same rows `analysesByRunIds` followed by
+ * picking the newest DONE result per estimator gives, without reading every result row.
+ */
+export async function latestScalarsByRunIds(
+  prisma: PrismaClient,
+  runIds: readonly string[],
+): Promise<AnalysisScalar[]> {
+  const valid = [...new Set(runIds.filter(isUuid))];
+  if (valid.length === 0) return [];
+  return rawRows<AnalysisScalar>(
+    prisma,
+    `SELECT s.* FROM "AnalysisScalar" s
+     JOIN (SELECT DISTINCT ON ("runId", "estimator") "id" FROM "AnalysisResult"
+           WHERE "runId" = ANY($1::uuid[]) AND "status" = 'DONE' ORDER BY "runId", "estimator", "id" DESC) l
+       ON l."id" = s."resultId"
+     ORDER BY s."resultId" DESC, s."name", s."window"`,
+    [valid],
+  );
+}
+
 /** Curves of each analysis result, in one statement per batch. */
 export async function curvesByResultIds(
   prisma: PrismaClient,
