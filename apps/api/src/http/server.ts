@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { Caller } from '@sgdscope/db/repo/access';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -95,7 +96,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const apollo = new ApolloServer<ApiContext>({
     schema,
     validationRules: [depthRule()],
-    plugins: [costLimitPlugin(schema)],
+    // No cache hints are used (responses are per caller), and the default cache-control plugin hooks every field.
+    plugins: [costLimitPlugin(schema), ApolloServerPluginCacheControlDisabled()],
     formatError: formatApiError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
