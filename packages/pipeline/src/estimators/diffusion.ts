@@ -2,11 +2,12 @@
  * Estimator `diffusion`: windowed MSD, alpha, tau0, t0 and beta of the stored trajectory (seed 000 §3;
  * science-spec §1.2-1.4), with the same scalar and curve names as the API adapter it replaces.
  */
-import { analyzeTrajectory, type DiffusionOptions, type TrajectoryDiffusion } from '@sgdscope/analysis';
+import type { DiffusionOptions, TrajectoryDiffusion } from '@sgdscope/analysis';
 import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
 import { streamTrajectory } from '@sgdscope/db/repo/trajectory';
 import type { JsonObject, RunRecord } from '@sgdscope/db/repo/types';
+import { computeAnalyzeTrajectory } from '../compute/pool.js';
 import { MissingDataError } from '../errors.js';
 import { definedJson, enumParam, intParam, numberParam, rejectUnknownKeys } from '../params.js';
 import type { Estimator, EstimatorOutput } from '../registry.js';
@@ -81,7 +82,7 @@ export async function runDiffusion(
   params: JsonObject,
 ): Promise<EstimatorOutput> {
   await requireTrajectory(deps, run);
-  const result = await analyzeTrajectory(streamTrajectory(deps, run.id), params as DiffusionOptions);
+  const result = await computeAnalyzeTrajectory(streamTrajectory(deps, run.id), params as DiffusionOptions);
   if (result.windows.length === 0) {
     throw new MissingDataError(
       `run ${run.id} has too few trajectory rows for one window of ${params.windowSize}`,

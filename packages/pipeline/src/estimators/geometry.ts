@@ -3,10 +3,10 @@
  * Delta r^2 ~ Delta s^lambda from log-averaged pairs, Df = 2/lambda, two-segment crossover. With `sketchDim` the
  * rows are randomly projected first (geometry-2; distances kept within 1 +- eps, so Df is kept).
  */
-import { fractalDimension } from '@sgdscope/analysis';
 import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
 import type { JsonObject, RunRecord } from '@sgdscope/db/repo/types';
+import { computeFractalDimension } from '../compute/pool.js';
 import { MissingDataError } from '../errors.js';
 import { definedJson, enumParam, intParam, rejectUnknownKeys } from '../params.js';
 import type { Estimator, EstimatorOutput } from '../registry.js';
@@ -44,7 +44,7 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
     sketch: sketchOf(params),
   })) {
     sourceDim = w.sourceDim;
-    const fd = fractalDimension(w, {
+    const fd = await computeFractalDimension(w, {
       binsPerDecade: params.binsPerDecade as number,
       groupBy: params.groupBy as 'lag' | 'contour',
     });

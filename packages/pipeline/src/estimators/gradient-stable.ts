@@ -3,10 +3,12 @@
  * Fig. 5; science-spec §3.3, §5 item 7): alpha with a block-bootstrap CI, scale, beta, Vuong Z against a
  * Gaussian, and a histogram with both fitted densities for plotting.
  */
-import { fitStable, type StableFitResult, stableDensity, stableHistogram } from '@sgdscope/analysis';
+import type { StableFitResult } from '@sgdscope/analysis';
 import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
 import type { JsonObject, RunRecord } from '@sgdscope/db/repo/types';
+import { computeStableWindow } from '../compute/pool.js';
+import { type StableWindowParts, stableWindowParts } from '../compute/tasks.js';
 import { MissingDataError, PipelineParamsError } from '../errors.js';
 import { enumParam, intParam, numberParam, rejectUnknownKeys } from '../params.js';
 import type { Estimator, EstimatorOutput } from '../registry.js';
@@ -78,25 +80,43 @@ export function fitStableWindow(
   scalars: ScalarList,
   curves: AnalysisCurveInput[],
 ): StableFitResult {
-  const fit = fitStable(data, {
-    method: params.method,
-    bootstrap: { resamples: params.resamples, level: params.level, seed: params.seed },
-  });
+  return recordStableWindow(stableWindowParts(data, params), data, window, tw, scalars, curves);
+}
+
+/** fitStableWindow with the fit computed in the compute worker (seconds per sample), so the event loop stays free. */
+export async function fitStableWindowOffThread(
+  data: Float64Array,
+  window: number,
+  tw: number | undefined,
+  params: StableFitParams,
+  scalars: ScalarList,
+  curves: AnalysisCurveInput[],
+): Promise<StableFitResult> {
+  return recordStableWindow(await computeStableWindow(data, params), data, window, tw, scalars, curves);
+}
+
+function recordStableWindow(
+  parts: StableWindowParts,
+  data: ArrayLike<number>,
+  window: number,
+  tw: number | undefined,
+  scalars: ScalarList,
+  curves: AnalysisCurveInput[],
+): StableFitResult {
+  const { fit } = parts;
   scalars.addWithInterval('alphaDist', window, fit.alpha, fit.alphaCI);
   scalars.add('stableScale', window, fit.scale);
   scalars.add('stableBeta', window, fit.beta);
   scalars.add('vuongZ', window, fit.vuongZ);
-  const p = { alpha: fit.alpha, beta: fit.beta, scale: fit.scale, loc: fit.loc };
-  const hist = stableHistogram(data, p, { bins: params.bins });
   curves.push({
     name: 'gradHist',
     window,
     ...(tw !== undefined && { tw }),
-    x: hist.centers,
-    y: hist.empirical,
+    x: parts.centers,
+    y: parts.empirical,
     meta: {
-      stable: Array.from(hist.centers, (v) => stableDensity(v, p)),
-      gaussian: gaussianDensityAt(data, hist.centers),
+      stable: parts.stable,
+      gaussian: gaussianDensityAt(data, parts.centers),
     },
   });
   return fit;
@@ -124,7 +144,7 @@ async function run(deps: RepoDeps, runRecord: RunRecord, raw: JsonObject): Promi
   const curves: AnalysisCurveInput[] = [];
   const windows: JsonObject[] = [];
   const skipped: JsonObject[] = [];
-  artifacts.forEach((a, index) => {
+  for (const [index, a] of artifacts.entries()) {
     const metaWindow = a.meta?.window;
     const window = typeof metaWindow === 'number' && Number.isInteger(metaWindow) ? metaWindow : index;
     const finite = Float64Array.from(a.data).filter((v) => Number.isFinite(v));
@@ -137,11 +157,11 @@ async function run(deps: RepoDeps, runRecord: RunRecord, raw: JsonObject): Promi
         n: values.length,
         reason: `fewer than ${params.minSamples} values`,
       });
-      return;
+      continue;
     }
-    const fit = fitStableWindow(values, window, a.step, params, scalars, curves);
+    const fit = await fitStableWindowOffThread(values, window, a.step, params, scalars, curves);
     windows.push(fitDetails(fit, window, a.step));
-  });
+  }
   if (windows.length === 0) {
     throw new MissingDataError(`run ${runRecord.id}: no gradient sample holds ${params.minSamples} values`);
   }

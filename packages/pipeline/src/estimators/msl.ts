@@ -3,10 +3,10 @@
  * science-spec §5 item 6), from the trajectory rows and the minibatch `loss` series at the same steps. With
  * `sketchDim` the rows are randomly projected first (msl-2), as in `geometry`.
  */
-import { meanSquaredLoss } from '@sgdscope/analysis';
 import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
 import type { JsonObject, RunRecord } from '@sgdscope/db/repo/types';
+import { computeMeanSquaredLoss } from '../compute/pool.js';
 import { MissingDataError } from '../errors.js';
 import { definedJson, intParam, numberParam, rejectUnknownKeys } from '../params.js';
 import type { Estimator, EstimatorOutput } from '../registry.js';
@@ -78,7 +78,7 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
       });
       continue;
     }
-    const msl = meanSquaredLoss(w, losses, {
+    const msl = await computeMeanSquaredLoss(w, losses, {
       binsPerDecade: params.binsPerDecade as number,
       minPairsPerBin: params.minPairsPerBin as number,
       fitRange: { min: params.fitMin as number | undefined, max: params.fitMax as number | undefined },

@@ -4,10 +4,11 @@
  * Johnson-Lindenstrauss sketch), so pair geometry on full-weight network trajectories costs O(k) per pair.
  */
 
-import { RandomProjection, type RowChunk, streamWindows, type TrajectoryWindow } from '@sgdscope/analysis';
+import { type RowChunk, streamWindows, type TrajectoryWindow } from '@sgdscope/analysis';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
 import { streamTrajectory } from '@sgdscope/db/repo/trajectory';
 import type { JsonObject, RunRecord } from '@sgdscope/db/repo/types';
+import { computeProjectChunk } from '../compute/pool.js';
 import { MissingDataError, PipelineParamsError } from '../errors.js';
 import { intParam } from '../params.js';
 import { trajectoryStride } from './shared.js';
@@ -126,7 +127,7 @@ export async function* steppedWindows(
 ): AsyncGenerator<SteppedWindow> {
   let origin: number | null = null;
   let sourceDim = 0;
-  let projection: RandomProjection | null = null;
+  let projection: { inputDim: number; outputDim: number; seed: number } | null = null;
   async function* tracked(): AsyncGenerator<RowChunk> {
     for await (const chunk of streamTrajectory(deps, run.id)) {
       if (origin === null) {
@@ -137,14 +138,11 @@ export async function* steppedWindows(
           throw new TrajectoryTooWideError(run.id, width, options.maxDimension, options.sketch !== undefined);
         }
         if (options.sketch) {
-          projection = new RandomProjection({
-            inputDim: chunk.d,
-            outputDim: options.sketch.dim,
-            seed: options.sketch.seed,
-          });
+          projection = { inputDim: chunk.d, outputDim: options.sketch.dim, seed: options.sketch.seed };
         }
       }
-      yield projection ? projection.projectChunk(chunk) : chunk;
+      // RandomProjection of @sgdscope/analysis, built and applied in the compute worker (seconds per chunk).
+      yield projection ? await computeProjectChunk(projection, chunk) : chunk;
     }
   }
   const strideSteps = trajectoryStride(run);
