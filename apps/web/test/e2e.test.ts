@@ -135,9 +135,30 @@ describe('web end to end', { skip, timeout: 600_000 }, () => {
     await page.goto(
       `${webUrl}/projects/${fixture.projectId}/sweeps/${fixture.phaseSweepId}?metric=phase&window=-1&x=eta`,
     );
-    await page.locator('svg[data-chart="phase"] rect').first().waitFor({ timeout: 15_000 });
-    assert.ok((await page.locator('svg[data-chart="phase"] rect').count()) >= 20, 'phase cells drawn');
+    await page.locator('svg[data-chart="phase"] rect[data-cell]').first().waitFor({ timeout: 15_000 });
+    assert.ok(
+      (await page.locator('svg[data-chart="phase"] rect[data-cell]').count()) >= 20,
+      'phase cells drawn',
+    );
     await page.screenshot({ path: path.join(SCREENS, 'phase.png'), fullPage: true });
+    // The legend sits outside the grid: its box meets no cell's box (it once covered the top row).
+    const overlaps = await page.evaluate(() => {
+      const svg = document.querySelector('svg[data-chart="phase"]');
+      const legend = svg?.querySelector('[data-legend]')?.getBoundingClientRect();
+      if (!svg || !legend || legend.width === 0) return ['no legend drawn'];
+      const hits: string[] = [];
+      for (const cell of Array.from(svg.querySelectorAll('rect[data-cell]'))) {
+        const c = cell.getBoundingClientRect();
+        const apart =
+          c.right <= legend.left ||
+          legend.right <= c.left ||
+          c.bottom <= legend.top ||
+          legend.bottom <= c.top;
+        if (!apart) hits.push(cell.querySelector('title')?.textContent ?? 'cell');
+      }
+      return hits;
+    });
+    assert.deepEqual(overlaps, [], 'the phase legend covers no cell');
   });
 
   test('a reviewer link opens read-only without signing in', async () => {

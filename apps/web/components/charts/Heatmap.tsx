@@ -25,7 +25,9 @@ export function PhaseHeatmap(props: {
 }) {
   const W = props.width ?? 560;
   const H = props.height ?? 420;
-  const m = { l: 64, r: 16, t: 16, b: 48 };
+  // The legend gets its own band above the grid (it used to sit inside the top row and hide its cells).
+  const legendBand = { top: 6, height: 12 };
+  const m = { l: 64, r: 16, t: legendBand.top + legendBand.height + 10, b: 48 };
   const etas = Array.from(new Set(props.cells.map((c) => c.eta))).sort((a, b) => a - b);
   const noises = Array.from(new Set(props.cells.map((c) => c.noise))).sort((a, b) => a - b);
   if (etas.length === 0 || noises.length === 0) return <p className="empty">No cells.</p>;
@@ -50,6 +52,7 @@ export function PhaseHeatmap(props: {
       {props.cells.map((c) => (
         <rect
           key={`${c.eta}-${c.noise}`}
+          data-cell={c.phase}
           x={px(c.eta) - cw / 2}
           y={py(c.noise) - ch / 2}
           width={cw}
@@ -103,12 +106,14 @@ export function PhaseHeatmap(props: {
       <text transform={`translate(14 ${(H - m.b) / 2}) rotate(-90)`} textAnchor="middle" fontSize={12}>
         noise ΔS (log)
       </text>
-      {(['I', 'II', 'III'] as const).map((p, i) => (
-        <g key={p} transform={`translate(${m.l + 8 + i * 90} ${m.t + 4})`}>
-          <rect width={12} height={12} fill={PHASE_COLORS[p]} />
-          <text x={16} y={10} fontSize={11}>{`phase ${p}`}</text>
-        </g>
-      ))}
+      <g data-legend="phase">
+        {(['I', 'II', 'III'] as const).map((p, i) => (
+          <g key={p} transform={`translate(${m.l + i * 90} ${legendBand.top})`}>
+            <rect width={legendBand.height} height={legendBand.height} fill={PHASE_COLORS[p]} />
+            <text x={16} y={10} fontSize={11}>{`phase ${p}`}</text>
+          </g>
+        ))}
+      </g>
     </svg>
   );
 }
