@@ -4,7 +4,8 @@
  * runs analyzeRunAll on it while perf_hooks.monitorEventLoopDelay records, then reruns each estimator alone
  * (force) to show which one blocks longest. Prints max / p99 event-loop delay and wall time.
  * Usage: npx tsx bench/event-loop.ts (from packages/pipeline). SGDSCOPE_EL_D (default 79,510, the MNIST MLP),
- * SGDSCOPE_EL_ROWS (default 2000), SGDSCOPE_EL_CHUNK (rows per stored chunk, default as the trainer: 32 MiB).
+ * SGDSCOPE_EL_ROWS (default 2000), SGDSCOPE_EL_CHUNK (rows per stored chunk, default as the trainer: 32 MiB),
+ * SGDSCOPE_EL_ONLY (comma-separated estimators, default all); SGDSCOPE_PIPELINE_WORKER=0 measures the old path.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ import { analyzeRun, analyzeRunAll } from '../src/index.js';
 
 const D = Number(process.env.SGDSCOPE_EL_D ?? 79_510);
 const ROWS = Number(process.env.SGDSCOPE_EL_ROWS ?? 2000);
+const ONLY = process.env.SGDSCOPE_EL_ONLY?.split(',').filter((s) => s !== '');
 const CHUNK = Number(
   process.env.SGDSCOPE_EL_CHUNK ?? Math.max(1, Math.min(1000, Math.floor((32 * 2 ** 20) / (4 * D)))),
 );
@@ -94,7 +96,7 @@ try {
   console.log(
     `seeded ${ROWS} x ${D} float32 in chunks of ${CHUNK} rows (${(seeded.wallMs / 1000).toFixed(1)} s)`,
   );
-  const all = await measured(() => analyzeRunAll(deps, seeded.value));
+  const all = await measured(() => analyzeRunAll(deps, seeded.value, { only: ONLY }));
   console.log(`analyzeRunAll                ${fmt(all)}`);
   for (const r of all.value) {
     if (r.status !== 'done') console.log(`  ${r.estimator}: ${r.status} ${r.reason ?? ''}`);

@@ -1,11 +1,11 @@
 /**
  * The compute worker changes the thread, not the numbers: every estimator that hands work to it (diffusion,
- * gradient-stable, geometry and msl, sketched and not) gives bit-identical output to the same estimator run on
+ * gradient-stable, geometry and msl, sketched and not, and landscape) gives bit-identical output to the same estimator run on
  * the calling thread (SGDSCOPE_PIPELINE_WORKER=0), on a seeded network run.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { brownianPath, createRng, stableSample } from '@sgdscope/analysis';
+import { brownianPath, createRng, fbmSurface, stableSample } from '@sgdscope/analysis';
 import { writeArtifact } from '@sgdscope/db/repo/artifacts';
 import { createRun, getRun } from '@sgdscope/db/repo/runs';
 import { appendSteps } from '@sgdscope/db/repo/steps';
@@ -45,6 +45,9 @@ test('estimators give bit-identical results in the compute worker and on the cal
   await appendSteps(deps, created.id, { fromStep: 0, series: { loss } });
   const g = Float64Array.from({ length: 1500 }, () => stableSample(rng, 1.4, 0, 0.01, 0));
   await writeArtifact(deps, created.id, { name: 'gradient_sample', step: 0, shape: [1500], data: g });
+  const grid = fbmSurface({ size: 64, hurst: 0.4, seed: 9, oversample: 2 });
+  const shape = [grid.rows, grid.cols];
+  await writeArtifact(deps, created.id, { name: 'landscape2d', step: 0, shape, data: grid.data });
   const run = await getRun(deps, created.id);
 
   const cases: [string, Record<string, unknown>][] = [
@@ -54,6 +57,7 @@ test('estimators give bit-identical results in the compute worker and on the cal
     ['geometry', { windowSize: 500, sketchDim: 16, sketchSeed: 2 }],
     ['msl', { windowSize: 500, minPairsPerBin: 20 }],
     ['msl', { windowSize: 500, minPairsPerBin: 20, sketchDim: 16 }],
+    ['landscape', { mslPoints: 300 }],
   ];
   for (const [name, raw] of cases) {
     const estimator = findEstimator(name);

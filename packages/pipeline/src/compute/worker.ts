@@ -5,12 +5,17 @@
  * `analyzeTrajectory` pulls its rows from the main thread: the worker posts `{ id, pull: true }` and the main
  * thread answers `{ id, op: 'chunk', chunk }` (null at the end), one chunk in flight at a time.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import {
   analyzeTrajectory,
   type DiffusionOptions,
   type FractalDimensionOptions,
   fractalDimension,
+  type Grid2D,
+  type LandscapeGridOptions,
+  landscapeGridMeasures,
   type MeanSquaredLossOptions,
   meanSquaredLoss,
   type RowChunk,
@@ -19,6 +24,22 @@ import { ProjectionCache, type ProjectionKey, type StableWindowParams, stableWin
 
 const port = parentPort;
 if (!port) throw new Error('compute worker: not started as a worker thread');
+
+/**
+ * Lower this thread's scheduling priority (Linux: setpriority on the thread id from /proc/thread-self), so on a
+ * machine with few cores the main thread (API, embedded database, blob reads) is not starved by the analysis;
+ * measured on 2 cores, the worst event-loop stalls came from the main thread's own short copies and hashes taking
+ * several times longer while this thread and the hashing pool held both cores. Elsewhere this is skipped.
+ */
+function lowerPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+  } catch {
+    // not Linux, or not permitted: run at normal priority
+  }
+}
+lowerPriority();
 
 const projections = new ProjectionCache();
 /** Waiting row pulls of analyzeTrajectory requests, by request id. */
@@ -42,6 +63,8 @@ async function handle(op: string, id: number, args: unknown[]): Promise<unknown>
       return meanSquaredLoss(args[0] as RowChunk, args[1] as Float64Array, args[2] as MeanSquaredLossOptions);
     case 'stableWindow':
       return stableWindowParts(args[0] as Float64Array, args[1] as StableWindowParams);
+    case 'landscapeGridMeasures':
+      return landscapeGridMeasures(args[0] as Grid2D, args[1] as LandscapeGridOptions);
     case 'projectChunk':
       return projections.project(args[0] as ProjectionKey, args[1] as RowChunk);
     case 'analyzeTrajectory':

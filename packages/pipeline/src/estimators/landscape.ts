@@ -6,10 +6,10 @@
  * surface dimension, and 2H from the MSL of a seeded sample of grid nodes. Window = index of the artifact in
  * step order (its step is the curve's tw and in details).
  */
-import { landscapeGridMeasures } from '@sgdscope/analysis';
 import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
 import type { JsonObject, RunRecord } from '@sgdscope/db/repo/types';
+import { computeLandscapeGridMeasures } from '../compute/pool.js';
 import { MissingDataError, PipelineParamsError } from '../errors.js';
 import { intParam, rejectUnknownKeys } from '../params.js';
 import type { Estimator, EstimatorOutput } from '../registry.js';
@@ -52,7 +52,7 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
       );
     }
     const [rows, cols] = artifact.shape;
-    const { box, msl } = landscapeGridMeasures(
+    const { box, msl } = await computeLandscapeGridMeasures(
       { rows, cols, data: Float64Array.from(artifact.data) },
       {
         boxMin: params.boxMin as number,
