@@ -430,7 +430,7 @@ fragment AnalysisFields on AnalysisResult {
   scalars {
     ...ScalarEstimateFields
   }
-  curves {
+  curves(maxPoints: 600) {
     name
     window
     tw
@@ -572,7 +572,7 @@ fragment AnalysisFields on AnalysisResult {
   scalars {
     ...ScalarEstimateFields
   }
-  curves {
+  curves(maxPoints: 600) {
     name
     window
     tw
@@ -769,7 +769,7 @@ fragment AnalysisFields on AnalysisResult {
   scalars {
     ...ScalarEstimateFields
   }
-  curves {
+  curves(maxPoints: 600) {
     name
     window
     tw

@@ -12,6 +12,8 @@ import { RunFilterInput, RunOrderInput } from './inputs.js';
 import {
   finiteOrNull,
   latestPerEstimator,
+  MIN_CURVE_POINTS,
+  thinCurve,
   toAnalysisResult,
   toCurve,
   toGqlRun,
@@ -151,9 +153,19 @@ export class AnalysisResultResolver {
     @Arg('names', () => [String], { nullable: true, description: 'Only these curve names.' }) names:
       | string[]
       | null,
+    @Arg('maxPoints', () => Int, {
+      nullable: true,
+      description: `Thin each curve to at most this many points (>= ${MIN_CURVE_POINTS}), as compareRuns(maxPoints) does: ends kept, log-even in x for positive increasing x (lags), else index-even. Default: every stored point.`,
+    })
+    maxPoints: number | null,
   ): Promise<AnalysisCurve[]> {
+    if (maxPoints !== null && maxPoints < MIN_CURVE_POINTS) {
+      throw apiError('BAD_USER_INPUT', `maxPoints must be at least ${MIN_CURVE_POINTS}`);
+    }
     const rows = await ctx.loaders.curvesOfResult.load(BigInt(result.id));
-    return rows.filter((c) => !names || names.includes(c.name)).map(toCurve);
+    return rows
+      .filter((c) => !names || names.includes(c.name))
+      .map((c) => (maxPoints ? thinCurve(toCurve(c), maxPoints) : toCurve(c)));
   }
 }
 

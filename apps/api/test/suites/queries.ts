@@ -134,6 +134,7 @@ export function querySuite(fixture: () => { env: TestEnv; s: Seed }): void {
               ciLevel: number;
             }[];
             curves: { name: string; window: number; tw: number; x: number[]; y: number[] }[];
+            thin: { window: number; x: number[] }[];
           }[];
         };
       }>(
@@ -141,7 +142,8 @@ export function querySuite(fixture: () => { env: TestEnv; s: Seed }): void {
           config
           lin: series(names: ["loss"], width: 100) { totalSteps stepStart min max }
           log: series(names: ["loss"], width: 40, scheme: LOG) { stepStart stepEnd }
-          analyses { estimatorVersion details scalars { name window value ciLower ciUpper ciLevel } curves { name window tw x y } }
+          analyses { estimatorVersion details scalars { name window value ciLower ciUpper ciLevel } curves { name window tw x y }
+            thin: curves(names: ["msd"], maxPoints: 2) { window x } }
         } }`,
         { id },
         s.keys.viewer,
@@ -170,6 +172,8 @@ export function querySuite(fixture: () => { env: TestEnv; s: Seed }): void {
       assert.equal(msd1.tw, 100);
       assert.deepEqual(msd1.x, [1, 2, 4, 8]);
       assert.ok(Math.abs(msd1.y[3] - 8 ** s.runs[0].alpha[1]) < 1e-9);
+      // curves(maxPoints) thins as compareRuns does: the two ends of the 4 lags.
+      assert.deepEqual(a.thin.find((c) => c.window === 1)?.x, [1, 8]);
     });
 
     it('compareRuns aligns metrics and curves by run and reports only differing config keys', async () => {
