@@ -7,6 +7,7 @@ import type { PrismaClient } from '@sgdscope/db/generated/prisma/client';
 import { AccessGuard, type Caller } from '@sgdscope/db/repo/access';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
 import type { JsonObject } from '@sgdscope/db/repo/types';
+import { CurveCache } from './curve-cache.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { RunProgressBus } from './pubsub.js';
 
@@ -35,6 +36,8 @@ export interface ApiServices {
   readonly repo: RepoDeps;
   readonly progress: RunProgressBus;
   readonly runQueue?: RunQueueService;
+  /** Decoded curves shared by all requests (startApiServer makes one from the environment when absent). */
+  readonly curveCache?: CurveCache;
 }
 
 /** What every resolver receives. */
@@ -47,6 +50,9 @@ export interface ApiContext {
   readonly loaders: Loaders;
 }
 
+/** Without a shared cache, each request decodes what it reads (nothing is kept). */
+const noCurveCache = new CurveCache(0);
+
 /** Build a fresh context (fresh loaders and membership cache) for one request. */
 export function createContext(services: ApiServices, caller: Caller | null): ApiContext {
   return {
@@ -55,6 +61,6 @@ export function createContext(services: ApiServices, caller: Caller | null): Api
     prisma: services.repo.prisma,
     guard: new AccessGuard(services.repo.prisma, caller),
     caller,
-    loaders: createLoaders(services.repo.prisma),
+    loaders: createLoaders(services.repo.prisma, services.curveCache ?? noCurveCache),
   };
 }

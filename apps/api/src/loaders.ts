@@ -13,19 +13,19 @@ import { commentsOfRuns } from '@sgdscope/db/repo/comments';
 import {
   type AnalysisWithScalars,
   analysesByRunIds,
-  curvesByResultIds,
   latestScalarsByRunIds,
   runsByIds,
 } from '@sgdscope/db/repo/queries';
 import type { RunRecord } from '@sgdscope/db/repo/types';
 import DataLoader from 'dataloader';
+import type { CurveCache, DecodedCurve } from './curve-cache.js';
 
 export interface Loaders {
   readonly run: DataLoader<string, RunRecord | null>;
   readonly analysesOfRun: DataLoader<string, AnalysisWithScalars[]>;
   /** A run's metrics: the scalars of its newest DONE result per estimator (one statement for a whole page). */
   readonly latestScalarsOfRun: DataLoader<string, AnalysisScalar[]>;
-  readonly curvesOfResult: DataLoader<bigint, AnalysisCurve[]>;
+  readonly curvesOfResult: DataLoader<bigint, DecodedCurve[]>;
   readonly commentsOfRun: DataLoader<string, Comment[]>;
 }
 
@@ -41,7 +41,7 @@ function groupBy<K, V>(items: readonly V[], key: (v: V) => K): Map<K, V[]> {
 }
 
 /** Fresh loaders for one request (caches must not outlive the request's authorization). */
-export function createLoaders(prisma: PrismaClient): Loaders {
+export function createLoaders(prisma: PrismaClient, curves: CurveCache): Loaders {
   return {
     run: new DataLoader(async (ids) => {
       const rows = await runsByIds(prisma, ids);
@@ -58,7 +58,7 @@ export function createLoaders(prisma: PrismaClient): Loaders {
     }),
     curvesOfResult: new DataLoader(
       async (ids) => {
-        const grouped = groupBy(await curvesByResultIds(prisma, ids), (c) => c.resultId.toString());
+        const grouped = groupBy(await curves.curvesOfResults(prisma, ids), (c) => c.resultId.toString());
         return ids.map((id) => grouped.get(id.toString()) ?? []);
       },
       { cacheKeyFn: (k) => k.toString() },

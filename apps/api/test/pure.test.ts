@@ -2,6 +2,8 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { PrismaClient } from '@sgdscope/db/generated/prisma/client';
+import { CurveCache, DEFAULT_CURVE_CACHE_MB } from '../src/curve-cache.js';
 import { configDiff, flattenConfig, meanConfidence } from '../src/schema/compare-resolver.js';
 import { CompareOpEnum } from '../src/schema/enums.js';
 import { decodeCursor, encodeCursor, toRunFilter } from '../src/schema/filters.js';
@@ -143,5 +145,79 @@ describe('curve thinning (compareRuns maxPoints)', () => {
     );
     assert.deepEqual(Array.from(c.yLower ?? []), Array.from(c.x));
     assert.equal(c.yUpper, null);
+  });
+});
+
+describe('curve cache', () => {
+  /** A stand-in client answering the cache's two statements (heads by result id, arrays by curve id). */
+  function fakeDb(curves: { id: bigint; resultId: bigint; n: number }[]) {
+    const calls: string[] = [];
+    const pack = (values: number[]) => new Uint8Array(new Float64Array(values).buffer);
+    const prisma = {
+      async $queryRawUnsafe(sql: string, ids: bigint[]) {
+        const wanted = new Set(ids.map(String));
+        if (sql.includes('"meta"')) {
+          calls.push('heads');
+          return curves
+            .filter((c) => wanted.has(String(c.resultId)))
+            .map((c) => ({
+              id: c.id,
+              resultId: c.resultId,
+              name: 'msd',
+              window: Number(c.id),
+              tw: null,
+              meta: null,
+            }));
+        }
+        calls.push(`arrays:${ids.length}`);
+        return curves
+          .filter((c) => wanted.has(String(c.id)))
+          .map((c) => ({
+            id: c.id,
+            x: pack(Array.from({ length: c.n }, (_, i) => i + 1)),
+            y: pack(Array(c.n).fill(Number(c.id))),
+            yLower: null,
+            yUpper: null,
+          }));
+      },
+    } as unknown as PrismaClient;
+    return { prisma, calls };
+  }
+
+  it('fetches only the arrays it does not hold, within its byte budget, and never drops a curve of an answer', async () => {
+    // Three 100-point curves of 1600 bytes each (x and y) in a 3500-byte cache: room for two.
+    const { prisma, calls } = fakeDb([1n, 2n, 3n].map((id) => ({ id, resultId: id, n: 100 })));
+    const cache = new CurveCache(3500);
+    const a = await cache.curvesOfResults(prisma, [1n, 2n]);
+    assert.deepEqual(
+      a.map((c) => c.y[0]),
+      [1, 2],
+    );
+    assert.deepEqual(calls, ['heads', 'arrays:2']);
+    await cache.curvesOfResults(prisma, [1n, 2n]);
+    assert.deepEqual(calls.slice(2), ['heads'], 'both held: no array statement');
+    // Curve 3 evicts the least recently used one (1, read before 2 each time).
+    const b = await cache.curvesOfResults(prisma, [3n]);
+    assert.deepEqual(
+      b.map((c) => c.y[0]),
+      [3],
+    );
+    assert.ok(cache.size.bytes <= 3500 && cache.size.curves === 2, JSON.stringify(cache.size));
+    calls.length = 0;
+    const c = await cache.curvesOfResults(prisma, [1n, 2n, 3n]);
+    assert.deepEqual(calls, ['heads', 'arrays:1'], 'only the evicted curve is fetched again');
+    // An answer larger than the budget still comes back whole.
+    assert.deepEqual(
+      c.map((x) => x.y[0]),
+      [1, 2, 3],
+    );
+    assert.ok(cache.size.bytes <= 3500);
+  });
+
+  it('reads its budget from SGDSCOPE_API_CURVE_CACHE_MB and refuses nonsense', () => {
+    assert.equal(CurveCache.fromEnv({}).maxBytes, DEFAULT_CURVE_CACHE_MB * 1024 * 1024);
+    assert.equal(CurveCache.fromEnv({ SGDSCOPE_API_CURVE_CACHE_MB: '0' }).maxBytes, 0);
+    assert.throws(() => CurveCache.fromEnv({ SGDSCOPE_API_CURVE_CACHE_MB: 'lots' }), /must be a number/);
+    assert.throws(() => CurveCache.fromEnv({ SGDSCOPE_API_CURVE_CACHE_MB: '-1' }), /must be a number/);
   });
 });

@@ -23,7 +23,9 @@ import {
   aggregateRuns,
   analysesByRunIds,
   compileRunWhere,
-  curvesByResultIds,
+  curveArraysByIds,
+  curveHeadsByResultIds,
+  latestScalarsByRunIds,
   listRuns,
   QueryInputError,
   runsByIds,
@@ -361,13 +363,23 @@ for (const target of targets) {
         const analyses = await analysesByRunIds(deps.prisma, runIds);
         assert.ok(analyses.some((a) => a.id === BigInt(result.id) && a.scalars.length === 1));
         assert.deepEqual(await analysesByRunIds(pooled.prisma, runIds), analyses);
-        const curves = await curvesByResultIds(deps.prisma, [BigInt(result.id)]);
-        assert.equal(curves.length, 1);
-        const pooledCurves = await curvesByResultIds(pooled.prisma, [BigInt(result.id)]);
-        // bytea arrives as a Buffer on the pool and a Uint8Array through Prisma: same bytes.
         assert.deepEqual(
-          pooledCurves.map((c) => ({ ...c, x: [...c.x], y: [...c.y] })),
-          curves.map((c) => ({ ...c, x: [...c.x], y: [...c.y] })),
+          await latestScalarsByRunIds(pooled.prisma, runIds),
+          await latestScalarsByRunIds(deps.prisma, runIds),
+        );
+        const heads = await curveHeadsByResultIds(deps.prisma, [BigInt(result.id)]);
+        assert.deepEqual(
+          heads.map((h) => [h.name, h.window, h.tw]),
+          [['msd', 1, 100]],
+        );
+        assert.deepEqual(await curveHeadsByResultIds(pooled.prisma, [BigInt(result.id)]), heads);
+        const arrays = await curveArraysByIds(deps.prisma, [heads[0].id]);
+        const pooledArrays = await curveArraysByIds(pooled.prisma, [heads[0].id]);
+        // bytea arrives as a Buffer on the pool and a Uint8Array through Prisma: same bytes.
+        assert.equal(arrays.length, 1);
+        assert.deepEqual(
+          pooledArrays.map((c) => ({ ...c, x: [...c.x], y: [...c.y] })),
+          arrays.map((c) => ({ ...c, x: [...c.x], y: [...c.y] })),
         );
         const metric = [{ field: 'METRIC' as const, key: 'alpha', window: 0, direction: 'DESC' as const }];
         const args = { projectIds: [projectId], orderBy: metric, first: 3, offset: 0 };

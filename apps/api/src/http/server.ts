@@ -14,6 +14,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate } from '../auth.js';
 import { type ApiContext, type ApiServices, createContext } from '../context.js';
+import { CurveCache } from '../curve-cache.js';
 import { codeOf, formatApiError } from '../errors.js';
 import { costLimitPlugin, depthRule } from '../limits.js';
 import { buildApiSchema } from '../schema/build.js';
@@ -90,7 +91,11 @@ export function sendThrown(res: ServerResponse, err: unknown): void {
 }
 
 /** Start the API server; resolves once it listens. Port 0 picks a free port. */
-export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
+export async function startApiServer(apiOptions: ApiServerOptions): Promise<RunningApiServer> {
+  const options: ApiServerOptions = {
+    ...apiOptions,
+    services: { ...apiOptions.services, curveCache: apiOptions.services.curveCache ?? CurveCache.fromEnv() },
+  };
   const limits: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...options.limits };
   const schema = await buildApiSchema();
   const apollo = new ApolloServer<ApiContext>({

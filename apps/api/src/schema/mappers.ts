@@ -1,8 +1,9 @@
 /** Conversions from stored rows to GraphQL shapes (bigint ids to strings, packed float64 to arrays). */
 
-import type { AnalysisScalar, AnalysisCurve as CurveRow } from '@sgdscope/db/generated/prisma/client';
+import type { AnalysisScalar } from '@sgdscope/db/generated/prisma/client';
 import type { AnalysisWithScalars } from '@sgdscope/db/repo/queries';
 import type { RunRecord } from '@sgdscope/db/repo/types';
+import type { DecodedCurve } from '../curve-cache.js';
 import type { AnalysisStatusEnum, RunKindEnum, RunStatusEnum } from './enums.js';
 import type { AnalysisCurve, AnalysisResult, Run, ScalarEstimate } from './types.js';
 
@@ -56,17 +57,16 @@ export function toAnalysisResult(a: AnalysisWithScalars): AnalysisResult {
   };
 }
 
-/** Curve arrays stay Float64Arrays: the FloatList scalar maps non-finite values to null when sending. */
-export function toCurve(c: CurveRow): AnalysisCurve {
-  const band = (b: Uint8Array | null) => (b ? unpackFloat64(b) : null);
+/** Curve arrays stay Float64Arrays (shared with the curve cache, never written): FloatList maps non-finite values to null when sending. */
+export function toCurve(c: DecodedCurve): AnalysisCurve {
   return {
     name: c.name,
     window: c.window,
     tw: c.tw,
-    x: unpackFloat64(c.x),
-    y: unpackFloat64(c.y),
-    yLower: band(c.yLower),
-    yUpper: band(c.yUpper),
+    x: c.x,
+    y: c.y,
+    yLower: c.yLower,
+    yUpper: c.yUpper,
     meta: c.meta,
   };
 }

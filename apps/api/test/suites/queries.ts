@@ -176,6 +176,46 @@ export function querySuite(fixture: () => { env: TestEnv; s: Seed }): void {
       assert.deepEqual(a.thin.find((c) => c.window === 1)?.x, [1, 8]);
     });
 
+    it("serves curve arrays from the shared cache after the first read, and a re-analysis's new curves at once", async () => {
+      const run = s.runs[2 * REPLICATES].run;
+      const save = (scale: number) =>
+        saveAnalysisResult(env.repo, run.id, {
+          estimator: 'cache-check',
+          estimatorVersion: '1',
+          params: {},
+          scalars: [],
+          curves: [{ name: 'msd', window: 0, x: [1, 2, 4], y: [1, 2, 4].map((t) => scale * t) }],
+        });
+      await save(1);
+      const query = `query($id: ID!) { run(id: $id) { analyses { estimator curves { name y } } } }`;
+      const read = async () => {
+        let statements = 0;
+        const original = pg.Client.prototype.query;
+        pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+          statements++;
+          return (original as (...a: unknown[]) => unknown).apply(this, args);
+        } as typeof original;
+        try {
+          const res = await env.gql<{
+            run: { analyses: { estimator: string; curves: { y: number[] }[] }[] };
+          }>(query, { id: run.id }, s.keys.viewer);
+          assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
+          const mine = res.body.data!.run.analyses.find((a) => a.estimator === 'cache-check')!;
+          return { statements, y: mine.curves[0].y };
+        } finally {
+          pg.Client.prototype.query = original;
+        }
+      };
+      const first = await read();
+      const second = await read();
+      assert.deepEqual(first.y, [1, 2, 4]);
+      assert.deepEqual(second.y, [1, 2, 4]);
+      assert.equal(second.statements, first.statements - 1, 'a cached read skips the arrays statement');
+      // Re-saving replaces the result's curve rows (new ids): the next read shows the new values, never stale ones.
+      await save(3);
+      assert.deepEqual((await read()).y, [3, 6, 12]);
+    });
+
     it('compareRuns aligns metrics and curves by run and reports only differing config keys', async () => {
       const picked = [s.runs[0], s.runs[REPLICATES], s.runs[2 * REPLICATES + 1], s.runs[3 * REPLICATES + 2]];
       const res = await env.gql<{

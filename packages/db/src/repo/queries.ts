@@ -443,16 +443,33 @@ export async function latestScalarsByRunIds(
   );
 }
 
-/** Curves of each analysis result, in one statement per batch. */
-export async function curvesByResultIds(
+/** A stored curve without its packed arrays (what a cache of decoded curves needs to know which ones it holds). */
+export type CurveHead = Omit<AnalysisCurve, 'x' | 'y' | 'yLower' | 'yUpper'>;
+
+/** The curves of each analysis result without their arrays, by name and window, in one statement. */
+export async function curveHeadsByResultIds(
   prisma: PrismaClient,
   resultIds: readonly bigint[],
-): Promise<AnalysisCurve[]> {
+): Promise<CurveHead[]> {
   if (resultIds.length === 0) return [];
-  return rawRows<AnalysisCurve>(
+  return rawRows<CurveHead>(
     prisma,
-    'SELECT * FROM "AnalysisCurve" WHERE "resultId" = ANY($1::int8[]) ORDER BY "name", "window"',
+    `SELECT "id", "resultId", "name", "window", "tw", "meta" FROM "AnalysisCurve"
+     WHERE "resultId" = ANY($1::int8[]) ORDER BY "name", "window"`,
     [[...new Set(resultIds)]],
+  );
+}
+
+/** The packed arrays of curves by curve id (a curve row is never updated: a re-analysis writes new rows). */
+export async function curveArraysByIds(
+  prisma: PrismaClient,
+  ids: readonly bigint[],
+): Promise<Pick<AnalysisCurve, 'id' | 'x' | 'y' | 'yLower' | 'yUpper'>[]> {
+  if (ids.length === 0) return [];
+  return rawRows(
+    prisma,
+    'SELECT "id", "x", "y", "yLower", "yUpper" FROM "AnalysisCurve" WHERE "id" = ANY($1::int8[])',
+    [[...new Set(ids)]],
   );
 }
 
