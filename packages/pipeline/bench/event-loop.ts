@@ -3,7 +3,7 @@
  * trajectory is wider than maxDimension (so analyzeRunAll sketches it for geometry and msl, as for the MNIST MLP),
  * runs analyzeRunAll on it while perf_hooks.monitorEventLoopDelay records, then reruns each estimator alone
  * (force) to show which one blocks longest. Prints max / p99 event-loop delay and wall time.
- * Usage: npx tsx bench/event-loop.ts (from packages/pipeline). SGDSCOPE_EL_D (default 79,510, the MNIST MLP),
+ * Usage: npm run bench:event-loop -w @sgdscope/pipeline. SGDSCOPE_EL_D (default 79,510, the MNIST MLP),
  * SGDSCOPE_EL_ROWS (default 2000), SGDSCOPE_EL_CHUNK (rows per stored chunk, default as the trainer: 32 MiB),
  * SGDSCOPE_EL_ONLY (comma-separated estimators, default all); SGDSCOPE_PIPELINE_WORKER=0 measures the old path.
  */

@@ -3,11 +3,13 @@
  * trainer worker and the embedded database sharing the `npm start` process keep their event loop: a full-weight
  * MNIST trajectory otherwise blocks it for seconds per call (building its 79,510 -> 256 projection, projecting a
  * stored chunk, one diffusion window, one stable fit). The worker runs the very same functions, so results are
- * bit-identical; only the thread changes. One worker, one task at a time (the machine has few cores and the
- * analyses were sequential before), unref'd while idle so it never keeps a process alive.
+ * bit-identical; only the thread changes. One worker (the machine has few cores and the analyses were
+ * sequential before), unref'd while idle so it never keeps a process alive, and stopped after 60 s idle.
  *
- * SGDSCOPE_PIPELINE_WORKER=0 runs everything on the calling thread (as before). If the worker cannot start (a
- * loader that does not reach worker threads), a warning is printed once and the calls run on the calling thread.
+ * SGDSCOPE_PIPELINE_WORKER=0 runs everything on the calling thread (as before). The worker thread runs at nice
+ * SGDSCOPE_PIPELINE_WORKER_NICE (default 5, Linux) so the main thread wins the CPU on small machines. If the
+ * worker cannot start (a loader that does not reach worker threads), a warning is printed once and the calls
+ * run on the calling thread.
  */
 import { Worker } from 'node:worker_threads';
 import {

@@ -26,15 +26,20 @@ const port = parentPort;
 if (!port) throw new Error('compute worker: not started as a worker thread');
 
 /**
- * Lower this thread's scheduling priority (Linux: setpriority on the thread id from /proc/thread-self), so on a
- * machine with few cores the main thread (API, embedded database, blob reads) is not starved by the analysis;
- * measured on 2 cores, the worst event-loop stalls came from the main thread's own short copies and hashes taking
- * several times longer while this thread and the hashing pool held both cores. Elsewhere this is skipped.
+ * Lower this thread's scheduling priority (Linux: setpriority on the thread id from /proc/thread-self; nice
+ * SGDSCOPE_PIPELINE_WORKER_NICE, default 5, 0 = leave it), so on a machine with few cores the main thread
+ * (API, embedded database, blob reads) is not starved by the analysis: on 2 cores the worst stalls left were the
+ * main thread's own blob copies and hashes running slowly while this thread and the hashing pool held both cores.
+ * bench/event-loop.ts, 1000 x 79,510, two runs each on a loaded machine: analyzeRunAll worst stall 614 / 823 ms
+ * at nice 0, 388 / 257 ms at 5, 635 / 286 ms at 10, wall time within noise; 5 is the milder of the two that
+ * helped. Elsewhere this is skipped.
  */
 function lowerPriority(): void {
+  const nice = Number(process.env.SGDSCOPE_PIPELINE_WORKER_NICE ?? 5);
+  if (!(Number.isInteger(nice) && nice > 0 && nice <= 19)) return;
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, nice);
   } catch {
     // not Linux, or not permitted: run at normal priority
   }
