@@ -152,7 +152,9 @@ async function main(): Promise<void> {
        JOIN "Run" r ON r."id" = a."runId" WHERE r."sweepId" = $1`,
       [sweep.id],
     );
-    await db.pool.query('ANALYZE');
+    // VACUUM as well: a bulk insert leaves the visibility map unset until autovacuum comes by (within about a
+    // minute on a live server), and index-only scans fall back to heap fetches until then.
+    await db.pool.query('VACUUM ANALYZE');
     // Four runs with a full curve set: 24 windows x (MSD + beta) of 999 lags each.
     const { rows: four } = await db.pool.query<{ id: string }>(
       'SELECT "id" FROM "Run" WHERE "sweepId" = $1 ORDER BY "id" LIMIT 4',
