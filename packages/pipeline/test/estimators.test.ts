@@ -12,6 +12,7 @@ import { writeArtifact } from '@sgdscope/db/repo/artifacts';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
 import { createRun, finishRun, startRun } from '@sgdscope/db/repo/runs';
 import { appendSteps } from '@sgdscope/db/repo/steps';
+import { MIN_LONG_DECADES } from '../src/estimators/long-lag.js';
 import { analyzeRun, analyzeRunAll, PipelineParamsError } from '../src/index.js';
 import { newProject, openTargets, writeRows } from './fixtures.js';
 
@@ -89,6 +90,17 @@ for (const target of ready) {
       assert.equal(msd?.x.length, 999);
       assert.deepEqual(msd?.meta, { convention: 'tamsd' });
       assert.ok(diffusion.curves.some((c) => c.name === 'beta' && c.window === 0));
+      // alphaLong is stored exactly for the windows whose range [tau0, 999] spans MIN_LONG_DECADES; skipped names the rest.
+      const skippedWindows = (diffusion.details as { skipped: { window: number }[] }).skipped.map(
+        (k) => k.window,
+      );
+      for (const w of [0, 1]) {
+        const tau0 = diffusion.scalars.find((s) => s.name === 'tau0' && s.window === w)?.value;
+        const stored = diffusion.scalars.some((s) => s.name === 'alphaLong' && s.window === w);
+        const meaningful = tau0 === undefined || Math.log10(999 / tau0) >= MIN_LONG_DECADES;
+        assert.equal(stored, meaningful, `window ${w}: tau0 ${tau0}`);
+        assert.equal(skippedWindows.includes(w), !meaningful, `window ${w}: tau0 ${tau0}`);
+      }
 
       const [stable] = await getAnalysisResults(deps, runId, { estimator: 'gradient-stable' });
       const alphaDist = stable.scalars.filter((s) => s.name === 'alphaDist');
@@ -222,7 +234,7 @@ for (const target of ready) {
         minFitPoints: 10,
         betaLagSpan: 20,
       });
-      assert.equal(findEstimator('diffusion')?.version, 'diffusion-1');
+      assert.equal(findEstimator('diffusion')?.version, 'diffusion-2');
       await assert.rejects(analyzeRun(deps, runId, 'geometry', { maxDimension: 100 }), {
         name: 'MissingDataError',
         message: /trajectory width 200 exceeds maxDimension 100/,

@@ -11,7 +11,7 @@ import { getAnalysisResults } from '@sgdscope/db/repo/analysis';
 import { writeArtifact } from '@sgdscope/db/repo/artifacts';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
 import { createRun } from '@sgdscope/db/repo/runs';
-import { MIN_LONG_DECADES } from '../src/estimators/toy-walk.js';
+import { MIN_LONG_DECADES } from '../src/estimators/long-lag.js';
 import { analyzeRun } from '../src/index.js';
 import { newProject, openTargets, writeRows } from './fixtures.js';
 

@@ -1,6 +1,8 @@
 /**
  * Estimator `diffusion`: windowed MSD, alpha, tau0, t0 and beta of the stored trajectory (seed 000 §3;
  * science-spec §1.2-1.4), with the same scalar and curve names as the API adapter it replaces.
+ * diffusion-2: a window's `alphaLong` is left out (details.skipped says why) when its lag range [tau0, maxLag]
+ * spans under MIN_LONG_DECADES (see long-lag.ts); diffusion-1 stored e.g. alphaLong = 2.68 for tau0 = 599 of 999.
  */
 import type { DiffusionOptions, TrajectoryDiffusion } from '@sgdscope/analysis';
 import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
@@ -11,6 +13,7 @@ import { computeAnalyzeTrajectory } from '../compute/pool.js';
 import { MissingDataError } from '../errors.js';
 import { definedJson, enumParam, intParam, numberParam, rejectUnknownKeys } from '../params.js';
 import type { Estimator, EstimatorOutput } from '../registry.js';
+import { alphaLongSkip, MIN_LONG_DECADES } from './long-lag.js';
 import { requireTrajectory, ScalarList } from './shared.js';
 
 const NAME = 'diffusion';
@@ -45,12 +48,15 @@ export function resolveDiffusionParams(raw: Readonly<Record<string, unknown>>): 
 /** Converts a trajectory diffusion result into the stored scalars, curves and details (shared with toy-walk). */
 export function diffusionOutput(result: TrajectoryDiffusion): EstimatorOutput {
   const scalars = new ScalarList();
+  const skipped: JsonObject[] = [];
   result.windows.forEach((w, i) => {
     scalars.add('alpha', i, w.alpha, w.alphaStdErr);
     scalars.add('rmse', i, w.rmse);
     scalars.add('tau0', i, w.tau0);
     scalars.add('alphaShort', i, w.alphaShort, w.alphaShortStdErr);
-    scalars.add('alphaLong', i, w.alphaLong, w.alphaLongStdErr);
+    const skip = alphaLongSkip(i, w.tau0, w.msd.tau);
+    if (skip) skipped.push(skip);
+    else scalars.add('alphaLong', i, w.alphaLong, w.alphaLongStdErr);
   });
   scalars.add('t0', -1, result.t0);
   const curves: AnalysisCurveInput[] = result.windows.flatMap((w, i) => [
@@ -71,6 +77,8 @@ export function diffusionOutput(result: TrajectoryDiffusion): EstimatorOutput {
         : null,
       t0DataDriven: result.t0DataDriven,
       windows: result.windows.map((w) => ({ tw: w.tw, rmse: w.rmse, tau0DataDriven: w.tau0DataDriven })),
+      minLongDecades: MIN_LONG_DECADES,
+      skipped,
     },
   };
 }
@@ -93,7 +101,7 @@ export async function runDiffusion(
 
 export const diffusionEstimator: Estimator = {
   name: NAME,
-  version: 'diffusion-1',
+  version: 'diffusion-2',
   kinds: ['network', 'fractal_landscape'],
   description: 'Windowed MSD, alpha, tau0, t0 and beta of the weight trajectory (seed 000 §3).',
   resolveParams: resolveDiffusionParams,

@@ -18,23 +18,10 @@ import { MissingDataError, PipelineParamsError } from '../errors.js';
 import { enumParam, intParam, numberParam, rejectUnknownKeys } from '../params.js';
 import type { Estimator, EstimatorOutput } from '../registry.js';
 import { fitDetails, fitStableWindow, resolveStableFitParams } from './gradient-stable.js';
+import { alphaLongSkip, MIN_LONG_DECADES } from './long-lag.js';
 import { requireLatestArtifact, requireTrajectory, ScalarList } from './shared.js';
 
 const NAME = 'toy-walk';
-
-/**
- * Least span of the long-lag fit range [tau0, maxLag], in decades of lag, for `alphaLong` to be stored.
- * alphaLong is an OLS slope of log10 MSD on log10 tau over every integer lag of the range, so its lever arm is
- * log10(maxLag / tau0), not the number of lags: scanCrossover already guarantees minFitPoints lags, but ten lags
- * at the end of a 1000-step walk span 0.004 decades. Neighbouring TAMSD lags share almost all their
- * displacements, and a lag tau holds only about N / tau independent ones, so near the end of the walk the curve
- * is one realisation's wiggle and its slope means nothing (seeded Brownian walks: tau0 = 974, alphaLong = 59.6;
- * tau0 = 766, alphaLong = -5.4). Half a decade (maxLag / tau0 >= 3.16) keeps tau0 <= 316 on a 1000-step walk,
- * where the range still starts at lags with >= 3 independent displacements; it keeps the crossovers
- * tau0 ~ 60-110 that docs/repro measures on 1000-step network windows (a full decade would drop those) and seed
- * 000's typed-in tau0 constants (45-400) up to 316.
- */
-export const MIN_LONG_DECADES = 0.5;
 
 function resolveParams(raw: Readonly<Record<string, unknown>>): JsonObject {
   rejectUnknownKeys(NAME, raw, [
@@ -142,20 +129,9 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
     scalars.add('rmse', r, w.rmse);
     scalars.add('tau0', r, w.tau0);
     scalars.add('alphaShort', r, w.alphaShort, w.alphaShortStdErr);
-    const maxLag = w.msd.tau[w.msd.tau.length - 1];
-    const longDecades = w.tau0 !== null ? Math.log10(maxLag / w.tau0) : null;
-    if (longDecades !== null && longDecades < MIN_LONG_DECADES) {
-      skipped.push({
-        window: r,
-        quantity: 'alphaLong',
-        tau0: w.tau0,
-        maxLag,
-        decades: longDecades,
-        reason: `long-lag range [${w.tau0}, ${maxLag}] spans ${longDecades.toFixed(3)} decades, fewer than ${MIN_LONG_DECADES}`,
-      });
-    } else {
-      scalars.add('alphaLong', r, w.alphaLong, w.alphaLongStdErr);
-    }
+    const skip = alphaLongSkip(r, w.tau0, w.msd.tau);
+    if (skip) skipped.push(skip);
+    else scalars.add('alphaLong', r, w.alphaLong, w.alphaLongStdErr);
     curves.push({
       name: 'msd',
       window: r,
