@@ -28,6 +28,21 @@ interface RunsData {
   };
 }
 
+/** Runs `fn` and counts the SQL statements the server (same process) sends meanwhile through pg.Client#query. */
+async function countStatements<T>(fn: () => Promise<T>): Promise<{ result: T; statements: number }> {
+  let statements = 0;
+  const original = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    statements++;
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof original;
+  try {
+    return { result: await fn(), statements };
+  } finally {
+    pg.Client.prototype.query = original;
+  }
+}
+
 const RUNS = `query($p: ID!, $f: RunFilterInput, $o: [RunOrderInput!], $first: Int!, $after: String) {
   runs(projectId: $p, filter: $f, orderBy: $o, first: $first, after: $after) {
     totalCount edges { cursor node { id name batchSize } } pageInfo { hasNextPage endCursor }
@@ -189,22 +204,16 @@ export function querySuite(fixture: () => { env: TestEnv; s: Seed }): void {
       await save(1);
       const query = `query($id: ID!) { run(id: $id) { analyses { estimator curves { name y } } } }`;
       const read = async () => {
-        let statements = 0;
-        const original = pg.Client.prototype.query;
-        pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-          statements++;
-          return (original as (...a: unknown[]) => unknown).apply(this, args);
-        } as typeof original;
-        try {
-          const res = await env.gql<{
-            run: { analyses: { estimator: string; curves: { y: number[] }[] }[] };
-          }>(query, { id: run.id }, s.keys.viewer);
-          assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
-          const mine = res.body.data!.run.analyses.find((a) => a.estimator === 'cache-check')!;
-          return { statements, y: mine.curves[0].y };
-        } finally {
-          pg.Client.prototype.query = original;
-        }
+        const { result: res, statements } = await countStatements(() =>
+          env.gql<{ run: { analyses: { estimator: string; curves: { y: number[] }[] }[] } }>(
+            query,
+            { id: run.id },
+            s.keys.viewer,
+          ),
+        );
+        assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
+        const mine = res.body.data!.run.analyses.find((a) => a.estimator === 'cache-check')!;
+        return { statements, y: mine.curves[0].y };
       };
       const first = await read();
       const second = await read();
@@ -358,25 +367,12 @@ export function querySuite(fixture: () => { env: TestEnv; s: Seed }): void {
       const page = `query($p: ID!, $first: Int!) { runs(projectId: $p, first: $first) {
         edges { node { id metrics { name value } analyses { scalars { value } curves { name } } comments { body } } } } }`;
       const count = async (first: number) => {
-        let n = 0;
-        const original = pg.Client.prototype.query;
-        // Every statement of the server (same process) goes through pg.Client#query.
-        pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-          n++;
-          return (original as (...a: unknown[]) => unknown).apply(this, args);
-        } as typeof original;
-        try {
-          const res = await env.gql<{ runs: { edges: unknown[] } }>(
-            page,
-            { p: project.id, first },
-            s.keys.viewer,
-          );
-          assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
-          assert.equal(res.body.data!.runs.edges.length, first);
-        } finally {
-          pg.Client.prototype.query = original;
-        }
-        return n;
+        const { result: res, statements } = await countStatements(() =>
+          env.gql<{ runs: { edges: unknown[] } }>(page, { p: project.id, first }, s.keys.viewer),
+        );
+        assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
+        assert.equal(res.body.data!.runs.edges.length, first);
+        return statements;
       };
       const small = await count(2);
       const large = await count(100);
