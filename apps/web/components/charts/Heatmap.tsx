@@ -1,5 +1,7 @@
 'use client';
 
+import { useId } from 'react';
+
 /**
  * Phase diagram over a log-log (η, ΔS) grid. recharts has no heatmap, so this is plain SVG: one rect per cell,
  * coloured by the majority phase, opacity by its fraction; boundary points and an analytic curve on top.
@@ -23,6 +25,8 @@ export function PhaseHeatmap(props: {
   width?: number;
   height?: number;
 }) {
+  // Curves and error bars are clipped to the grid, so the fitted hyperbola never runs through the legend band.
+  const clipId = `phase-grid-${useId().replace(/:/g, '')}`;
   const W = props.width ?? 560;
   const H = props.height ?? 420;
   // The legend gets its own band above the grid (it used to sit inside the top row and hide its cells).
@@ -49,6 +53,11 @@ export function PhaseHeatmap(props: {
       role="img"
       aria-label="Phase diagram over learning rate and noise"
     >
+      <defs>
+        <clipPath id={clipId}>
+          <rect x={m.l} y={m.t} width={W - m.l - m.r} height={H - m.t - m.b} />
+        </clipPath>
+      </defs>
       {props.cells.map((c) => (
         <rect
           key={`${c.eta}-${c.noise}`}
@@ -65,6 +74,7 @@ export function PhaseHeatmap(props: {
       ))}
       {props.analytic && props.analytic.length > 1 ? (
         <polyline
+          clipPath={`url(#${clipId})`}
           fill="none"
           stroke="#000"
           strokeDasharray="6 4"
@@ -77,7 +87,14 @@ export function PhaseHeatmap(props: {
       {(props.boundary ?? []).filter(inside).map((b) => (
         <g key={`b-${b.eta}`}>
           {b.lower && b.upper ? (
-            <line x1={px(b.eta)} x2={px(b.eta)} y1={py(b.lower)} y2={py(b.upper)} stroke="#000" />
+            <line
+              clipPath={`url(#${clipId})`}
+              x1={px(b.eta)}
+              x2={px(b.eta)}
+              y1={py(b.lower)}
+              y2={py(b.upper)}
+              stroke="#000"
+            />
           ) : null}
           <circle cx={px(b.eta)} cy={py(b.noise)} r={3.5} fill="#000" />
         </g>
@@ -85,7 +102,14 @@ export function PhaseHeatmap(props: {
       {(props.upperBoundary ?? []).filter(inside).map((b) => (
         <g key={`u-${b.eta}`} data-boundary="II/III">
           {b.lower && b.upper ? (
-            <line x1={px(b.eta)} x2={px(b.eta)} y1={py(b.lower)} y2={py(b.upper)} stroke="#000" />
+            <line
+              clipPath={`url(#${clipId})`}
+              x1={px(b.eta)}
+              x2={px(b.eta)}
+              y1={py(b.lower)}
+              y2={py(b.upper)}
+              stroke="#000"
+            />
           ) : null}
           <circle cx={px(b.eta)} cy={py(b.noise)} r={3.5} fill="#fff" stroke="#000" strokeWidth={1.5} />
         </g>
