@@ -106,10 +106,10 @@ export interface ReproResults {
       readonly runIds: string[];
       readonly perWindow: {
         window: number;
-        alpha: Spread;
-        tau0: Spread;
-        alphaShort: Spread;
-        alphaLong: Spread;
+        alpha: Spread | null;
+        tau0: Spread | null;
+        alphaShort: Spread | null;
+        alphaLong: Spread | null;
       }[];
       readonly t0: (number | null)[];
     };
@@ -364,7 +364,11 @@ export async function measureAll(
   );
   const repWindows = windowsOf(reps[1] ?? main, 'alpha');
   const perWindow = repWindows.map((w) => {
-    const of = (name: string) => spread(finite(reps.map((a) => value(a, name, w))));
+    // Null where no replicate has the value (an estimator may leave a window's quantity out, e.g. alphaLong).
+    const of = (name: string) => {
+      const values = finite(reps.map((a) => value(a, name, w)));
+      return values.length > 0 ? spread(values) : null;
+    };
     return {
       window: w,
       alpha: of('alpha'),
@@ -424,7 +428,9 @@ export async function measureAll(
   const toyRuns = [];
   let toyVersion = '';
   for (const sweepName of ['fractal-toy', 'fractal-toy-small-eta']) {
-    for (const id of itemOf(items, sweepName).runIds) {
+    // By run name (landscape), so the table's rows keep one order from run to run (creation order ties).
+    const ids = [...itemOf(items, sweepName).runIds].sort((x, y) => runs[x].name.localeCompare(runs[y].name));
+    for (const id of ids) {
       const a = await timed(`toy-walk (${runs[id].name})`, () =>
         analyze(client, id, 'toy-walk', REPORT_PARAMS.toyWalk),
       );
