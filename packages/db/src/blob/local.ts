@@ -75,7 +75,9 @@ export class LocalBlobStore implements BlobStore {
 
   async get(key: string): Promise<Uint8Array> {
     try {
-      return new Uint8Array(await readFile(this.pathOf(key)));
+      // A view over readFile's own buffer: `new Uint8Array(buffer)` would copy every chunk (33 MB each) once more.
+      const bytes = await readFile(this.pathOf(key));
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     } catch (error) {
       if (isNotFound(error)) throw new NotFoundError(`blob "${key}" not found`);
       throw error;
