@@ -159,6 +159,31 @@ describe('web end to end', { skip, timeout: 600_000 }, () => {
       return hits;
     });
     assert.deepEqual(overlaps, [], 'the phase legend covers no cell');
+    // Cells tile the grid: neighbouring columns (and rows) meet edge to edge on a grid that is not log-uniform.
+    // Only plain data crosses into the page (tsx's __name helper does not exist there).
+    const boxes = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('svg[data-chart="phase"] rect[data-cell]')).map((r) => {
+        const b = r.getBoundingClientRect();
+        return { left: b.left, top: b.top, width: b.width, height: b.height };
+      }),
+    );
+    const gaps = (starts: number[], size: number) => {
+      const sorted = Array.from(new Set(starts.map((v) => Math.round(v * 10) / 10))).sort((a, b) => a - b);
+      return sorted.slice(1).map((v, i) => Math.abs(v - sorted[i] - size));
+    };
+    const seams = {
+      columns: gaps(
+        boxes.map((b) => b.left),
+        boxes[0]?.width ?? 0,
+      ),
+      rows: gaps(
+        boxes.map((b) => b.top),
+        boxes[0]?.height ?? 0,
+      ),
+    };
+    assert.ok(seams.columns.length >= 3 && seams.rows.length >= 3, 'several columns and rows');
+    for (const gap of [...seams.columns, ...seams.rows])
+      assert.ok(gap < 0.5, `cells meet edge to edge (${gap} px)`);
   });
 
   test('a reviewer link opens read-only without signing in', async () => {

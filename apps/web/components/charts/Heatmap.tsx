@@ -1,10 +1,12 @@
 'use client';
 
 import { useId } from 'react';
+import { logGridIndex } from '../../lib/grid-scale';
 
 /**
  * Phase diagram over a log-log (η, ΔS) grid. recharts has no heatmap, so this is plain SVG: one rect per cell,
- * coloured by the majority phase, opacity by its fraction; boundary points and an analytic curve on top.
+ * coloured by the majority phase, opacity by its fraction; boundary points and an analytic curve on top. The
+ * axes are index axes with log interpolation between grid values (see `logGridIndex`).
  */
 export interface PhaseCell {
   readonly eta: number;
@@ -35,15 +37,14 @@ export function PhaseHeatmap(props: {
   const etas = Array.from(new Set(props.cells.map((c) => c.eta))).sort((a, b) => a - b);
   const noises = Array.from(new Set(props.cells.map((c) => c.noise))).sort((a, b) => a - b);
   if (etas.length === 0 || noises.length === 0) return <p className="empty">No cells.</p>;
-  const lx = (v: number) => Math.log10(v);
-  const [x0, x1] = [lx(etas[0]), lx(etas[etas.length - 1])];
-  const [y0, y1] = [lx(noises[0]), lx(noises[noises.length - 1])];
   const cw = (W - m.l - m.r) / etas.length;
   const ch = (H - m.t - m.b) / noises.length;
-  const px = (eta: number) =>
-    m.l + (etas.length === 1 ? 0.5 : ((lx(eta) - x0) / (x1 - x0)) * (etas.length - 1) + 0.5) * cw;
-  const py = (s: number) =>
-    H - m.b - (noises.length === 1 ? 0.5 : ((lx(s) - y0) / (y1 - y0)) * (noises.length - 1) + 0.5) * ch;
+  // Cells sit at their grid index, so columns tile without gaps on grids that are not log-uniform; curves and
+  // boundary points go through the same index mapping (linear in log between grid values).
+  const etaIndex = logGridIndex(etas);
+  const noiseIndex = logGridIndex(noises);
+  const px = (eta: number) => m.l + (etaIndex(eta) + 0.5) * cw;
+  const py = (s: number) => H - m.b - (noiseIndex(s) + 0.5) * ch;
   const inside = (p: { eta: number; noise: number }) => p.eta > 0 && p.noise > 0;
   return (
     <svg

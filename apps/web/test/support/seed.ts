@@ -123,7 +123,8 @@ export async function seedWebFixture(deps: RepoDeps): Promise<WebFixture> {
     await analyzeRunAll(deps, run.id);
   }
 
-  const etas = [0.05, 0.1, 0.2, 0.4];
+  // Not log-uniform on purpose: the heatmap must still tile its cells without gaps.
+  const etas = [0.05, 0.1, 0.25, 0.4];
   const factors = [0.25, 0.5, 1, 2, 4];
   const phase = await createSweep(deps, {
     projectId: project.id,
