@@ -3,13 +3,19 @@
  * round trips are exact, an imported run is served by the same analysis, and bad files create nothing.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { decodeNpy, encodeNpy } from '@sgdscope/analysis/io/npy';
 import { createRng } from '@sgdscope/analysis/random';
 import { listRuns } from '@sgdscope/db/repo/queries';
 import { tableFromIPC } from 'apache-arrow';
 import type { TestEnv } from '../support/env.js';
 import type { Seed } from '../support/seed.js';
+
+const run = promisify(execFile);
 
 function brownian(rows: number, d: number, seed: number): Float32Array {
   const rng = createRng(seed);
@@ -131,6 +137,25 @@ export function transferSuite(fixture: () => { env: TestEnv; s: Seed }): void {
       });
       assert.equal(viewerImport.status, 403);
       assert.equal(await runCount(), before, 'refused imports create no run');
+    });
+
+    it("runs the README's Python example (requests + numpy) verbatim", async (t) => {
+      const probe = await run('python3', ['-c', 'import numpy, requests']).catch((error: Error) => error);
+      if (probe instanceof Error) {
+        t.skip('python3 with numpy and requests is not installed');
+        return;
+      }
+      const readme = await readFile(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+      const block = /## Python[^\n]*\n[\s\S]*?```python\n([\s\S]*?)```/.exec(readme)?.[1];
+      assert.ok(block, 'the README has a Python block');
+      const before = await runCount();
+      // Asynchronous on purpose: the server answering the script lives in this process.
+      const { stdout } = await run('python3', ['-c', block], {
+        env: { ...process.env, SGDSCOPE_API_URL: env.server.url, SGDSCOPE_API_KEY: s.keys.editor },
+        timeout: 120_000,
+      });
+      assert.match(stdout, /'name': 'alpha'/, 'the script printed the alpha estimates');
+      assert.equal(await runCount(), before + 1, 'the import created one run');
     });
   });
 }
