@@ -12,6 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
+  coordinateJackknife,
   fitMsdPowerLaw,
   logDerivative,
   MsdCalculator,
@@ -142,3 +143,36 @@ const floorCpuMs = cpuMs() - floorCpu;
 console.log(
   `bandwidth floor: summing ${(floorBytes / 2 ** 30).toFixed(2)} GiB of float32 took ${(floorMs / 1000).toFixed(2)} s wall, ${(floorCpuMs / 1000).toFixed(2)} s CPU (${((passes * buffer.length * 4) / floorMs / 1e6).toFixed(1)} GB/s wall, sink ${sink > 0}); ratio MSD/floor = ${(msdMs / floorMs).toFixed(1)} wall, ${(msdCpuMs / floorCpuMs).toFixed(1)} CPU`,
 );
+
+// Cost of the coordinate-jackknife errors: the same window through a grouped (16) and an ungrouped calculator,
+// interleaved so machine load hits both alike, plus the 16 leave-one-out refits of the full-range fit.
+{
+  const sample = streamedRandomWalk(createRng(2), T, d, T).next().value;
+  if (sample) {
+    const grouped = new MsdCalculator(T, 'tamsd', { jackknifeGroups: 16 });
+    const plain = new MsdCalculator(T, 'tamsd', { jackknifeGroups: 0 });
+    let groupedMs = 0;
+    let plainMs = 0;
+    let refitMs = 0;
+    const rounds = quick ? 6 : 10;
+    for (let r = 0; r < rounds; r++) {
+      // Alternate which calculator goes first, so warm-up and cache state favour neither.
+      for (const which of r % 2 === 0 ? ['grouped', 'plain'] : ['plain', 'grouped']) {
+        const t = performance.now();
+        if (which === 'plain') {
+          plain.compute(sample);
+          plainMs += performance.now() - t;
+          continue;
+        }
+        const curve = grouped.compute(sample);
+        groupedMs += performance.now() - t;
+        const r0 = performance.now();
+        coordinateJackknife(curve, fitMsdPowerLaw(curve.tau, curve.value, 1, curve.tau.length));
+        refitMs += performance.now() - r0;
+      }
+    }
+    console.log(
+      `jackknife: MSD with 16 coordinate groups ${(groupedMs / rounds).toFixed(0)} ms vs ${(plainMs / rounds).toFixed(0)} ms ungrouped per window (ratio ${(groupedMs / plainMs).toFixed(2)}); 16 leave-one-out refits ${(refitMs / rounds).toFixed(1)} ms`,
+    );
+  }
+}

@@ -12,10 +12,12 @@
 import {
   AnalysisInputError,
   analyzeWindow,
+  type ExponentUncertainty,
   escapeRate,
   type FractalDimensionResult,
   fitStable,
   fractalDimension,
+  type Interval,
   landscapeGridMeasures,
   lossJumpStatistics,
   type MeanSquaredLossResult,
@@ -73,7 +75,11 @@ interface TrajectoryOptions {
 interface TrajectoryWindowReport {
   readonly tw: number;
   readonly alpha: number;
+  /** Coordinate-jackknife SE when `uncertainty.method` says so, else the OLS slope SE. */
   readonly alphaStdErr: number;
+  /** 95% t interval of the jackknife; null under "ols". */
+  readonly alphaCi: Interval | null;
+  readonly uncertainty: ExponentUncertainty;
   readonly alphaShort: number | null;
   readonly alphaLong: number | null;
   readonly tau0: number | null;
@@ -283,6 +289,8 @@ function describeWindow(
     tw: diffusion.tw,
     alpha: diffusion.alpha,
     alphaStdErr: diffusion.alphaStdErr,
+    alphaCi: diffusion.alphaCi,
+    uncertainty: diffusion.uncertainty,
     alphaShort: diffusion.alphaShort,
     alphaLong: diffusion.alphaLong,
     tau0: diffusion.tau0,

@@ -3,10 +3,26 @@
  * per window the MSD curve, alpha over the full lag range, the crossover tau0 with the short- and
  * long-lag exponents, beta(tau); over windows the regime boundary t0.
  */
-import type { RowStream } from '../types.js';
+import { fitLine } from '../regression.js';
+import { studentTQuantile } from '../special.js';
+import type { Interval, RowStream } from '../types.js';
 import { AnalysisInputError } from '../types.js';
-import { fitMsdPowerLaw, logDerivative, sampleStandardDeviation, scanCrossover } from './fits.js';
-import { MsdCalculator, type MsdConvention, maxLag, type RowBlock, windowSpan } from './msd.js';
+import {
+  fitMsdPowerLaw,
+  logDerivative,
+  type PowerLawFit,
+  sampleStandardDeviation,
+  scanCrossover,
+} from './fits.js';
+import {
+  DEFAULT_JACKKNIFE_GROUPS,
+  MsdCalculator,
+  type MsdConvention,
+  type MsdCurve,
+  maxLag,
+  type RowBlock,
+  windowSpan,
+} from './msd.js';
 import { streamWindows } from './windows.js';
 
 export interface DiffusionOptions {
@@ -24,6 +40,22 @@ export interface DiffusionOptions {
   readonly betaLagSpan?: number;
   /** Analyse at most this many windows. */
   readonly maxWindows?: number;
+  /** Coordinate groups for the jackknife standard errors (default 16; 0 = classical OLS errors only). */
+  readonly jackknifeGroups?: number;
+}
+
+/**
+ * How a window's exponent errors were estimated.
+ * - "coordinate-jackknife": delete-one-group jackknife over `groups` disjoint coordinate groups, intervals
+ *   from Student's t with groups - 1 degrees of freedom. Calibrated when the groups move independently
+ *   (Brownian and fBm test cases: SE within 15% of the replicate SD, 93-96% coverage). In a network, whose
+ *   weights share one noise sequence, it measures the spread across weights, not across seeds.
+ * - "ols": the classical OLS slope error, reported when the window has too few coordinates to group. It
+ *   treats neighbouring lags as independent and understates the spread 20-30x; intervals are then left out.
+ */
+export interface ExponentUncertainty {
+  readonly method: 'coordinate-jackknife' | 'ols';
+  readonly groups: number;
 }
 
 /** Everything sgdscope reports for one window. Field names are shared with the CLI and GraphQL schema. */
@@ -32,7 +64,11 @@ export interface WindowDiffusion {
   readonly convention: MsdConvention;
   /** Exponent of one power law over all lags [1, maxLag]. */
   readonly alpha: number;
+  /** Jackknife SE when `uncertainty.method` is "coordinate-jackknife", else the OLS SE. */
   readonly alphaStdErr: number;
+  /** 95% interval (jackknife t interval); null under "ols". */
+  readonly alphaCi: Interval | null;
+  readonly uncertainty: ExponentUncertainty;
   /** RMSE (log10, divisor n) of that full-range fit; t0 is decided on it. */
   readonly rmse: number;
   /** Smallest tau' whose fit over [tau', maxLag] has RMSE < threshold; null when none. */
@@ -43,9 +79,11 @@ export interface WindowDiffusion {
   /** Fit over [1, tau0]; null when tau0 is null or tau0 < 3 (fewer than 3 lags below the crossover). */
   readonly alphaShort: number | null;
   readonly alphaShortStdErr: number | null;
+  readonly alphaShortCi: Interval | null;
   /** Fit over [tau0, maxLag]; null when tau0 is null. When tau0 = 1 it equals alpha. */
   readonly alphaLong: number | null;
   readonly alphaLongStdErr: number | null;
+  readonly alphaLongCi: Interval | null;
   readonly msd: { readonly tau: number[]; readonly value: number[] };
   readonly msdPerParameter: number[];
   readonly beta: { readonly tau: number[]; readonly value: number[] };
@@ -74,6 +112,7 @@ interface ResolvedOptions {
   readonly minFitPoints: number;
   readonly betaLagSpan: number;
   readonly maxWindows?: number;
+  readonly jackknifeGroups: number;
 }
 
 function resolve(options: DiffusionOptions): ResolvedOptions {
@@ -96,6 +135,7 @@ function resolve(options: DiffusionOptions): ResolvedOptions {
     minFitPoints,
     betaLagSpan: options.betaLagSpan ?? 20,
     maxWindows: options.maxWindows,
+    jackknifeGroups: options.jackknifeGroups ?? DEFAULT_JACKKNIFE_GROUPS,
   };
 }
 
@@ -115,22 +155,67 @@ function describeWindow(
   });
   const short = scan.tau0 !== null && scan.tau0 >= 3 ? fitMsdPowerLaw(tau, value, 1, scan.tau0) : null;
   const long = scan.tau0 !== null ? fitMsdPowerLaw(tau, value, scan.tau0, lags) : null;
+  const fullErr = coordinateJackknife(curve, full);
+  const shortErr = short ? coordinateJackknife(curve, short) : null;
+  const longErr = long ? coordinateJackknife(curve, long) : null;
   return {
     tw,
     convention: curve.convention,
     alpha: full.alpha,
-    alphaStdErr: full.alphaStdErr,
+    alphaStdErr: fullErr.stdErr,
+    alphaCi: fullErr.ci,
+    uncertainty: fullErr.uncertainty,
     rmse: full.rmse,
     tau0: scan.tau0,
     tau0DataDriven: scan.tau0DataDriven,
     rmseScanSd: scan.rmseSd,
     alphaShort: short ? short.alpha : null,
-    alphaShortStdErr: short ? short.alphaStdErr : null,
+    alphaShortStdErr: shortErr ? shortErr.stdErr : null,
+    alphaShortCi: shortErr ? shortErr.ci : null,
     alphaLong: long ? long.alpha : null,
-    alphaLongStdErr: long ? long.alphaStdErr : null,
+    alphaLongStdErr: longErr ? longErr.stdErr : null,
+    alphaLongCi: longErr ? longErr.ci : null,
     msd: { tau: Array.from(tau), value: Array.from(value) },
     msdPerParameter: Array.from(curve.perParameter),
     beta: logDerivative(tau, value, options.betaLagSpan),
+  };
+}
+
+/**
+ * Delete-one-group jackknife of a power-law fit over the coordinate groups of `curve` (Efron & Stein; Quenouille):
+ * refit the exponent on the curve without each group, SE = sqrt((G-1)/G * sum (alpha_(g) - mean)^2), and a 95%
+ * interval alpha +- t(0.975, G-1) SE. Falls back to the OLS SE (no interval) when the curve has no groups or a
+ * leave-one-out curve is not positive over the fit range (a group that carries all the motion).
+ */
+export function coordinateJackknife(
+  curve: MsdCurve,
+  fit: PowerLawFit,
+): { stdErr: number; ci: Interval | null; uncertainty: ExponentUncertainty } {
+  const ols = { stdErr: fit.alphaStdErr, ci: null, uncertainty: { method: 'ols', groups: 0 } } as const;
+  const groups = curve.groups;
+  if (!groups || groups.length < 2) return ols;
+  const g = groups.length;
+  // The same OLS as fitMsdPowerLaw (log10 MSD on log10 tau over integer lags [tauFrom, tauTo]).
+  const n = fit.tauTo - fit.tauFrom + 1;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let k = 0; k < n; k++) x[k] = Math.log10(fit.tauFrom + k);
+  const estimates: number[] = [];
+  for (const part of groups) {
+    for (let k = 0; k < n; k++) {
+      const rest = curve.value[fit.tauFrom - 1 + k] - part[fit.tauFrom - 1 + k];
+      if (!(rest > 0)) return ols;
+      y[k] = Math.log10(rest);
+    }
+    estimates.push(fitLine(x, y).slope);
+  }
+  const mean = estimates.reduce((a, b) => a + b, 0) / g;
+  const stdErr = Math.sqrt(((g - 1) / g) * estimates.reduce((a, b) => a + (b - mean) ** 2, 0));
+  const half = studentTQuantile(0.975, g - 1) * stdErr;
+  return {
+    stdErr,
+    ci: { lower: fit.alpha - half, upper: fit.alpha + half, level: 0.95 },
+    uncertainty: { method: 'coordinate-jackknife', groups: g },
   };
 }
 
@@ -148,13 +233,18 @@ export function analyzeWindow(window: RowBlock, options: DiffusionOptions = {}, 
  * scratch instead of allocating them per window. Safe because compute() is synchronous.
  */
 let lastCalculator: MsdCalculator | null = null;
+let lastCalculatorGroups = -1;
 function calculatorFor(options: ResolvedOptions): MsdCalculator {
   if (
     lastCalculator === null ||
     lastCalculator.windowSize !== options.windowSize ||
-    lastCalculator.convention !== options.convention
+    lastCalculator.convention !== options.convention ||
+    lastCalculatorGroups !== options.jackknifeGroups
   ) {
-    lastCalculator = new MsdCalculator(options.windowSize, options.convention);
+    lastCalculator = new MsdCalculator(options.windowSize, options.convention, {
+      jackknifeGroups: options.jackknifeGroups,
+    });
+    lastCalculatorGroups = options.jackknifeGroups;
   }
   return lastCalculator;
 }
@@ -168,7 +258,9 @@ export async function* analyzeWindows(
   options: DiffusionOptions = {},
 ): AsyncGenerator<WindowDiffusion & { readonly d: number }, void, undefined> {
   const resolved = resolve(options);
-  const calculator = new MsdCalculator(resolved.windowSize, resolved.convention);
+  const calculator = new MsdCalculator(resolved.windowSize, resolved.convention, {
+    jackknifeGroups: resolved.jackknifeGroups,
+  });
   const windows = streamWindows(stream, {
     span: windowSpan(resolved.convention, resolved.windowSize),
     stride: resolved.stride,
