@@ -85,6 +85,20 @@ for (const target of ready) {
       );
       // Brownian, d = 200, T = 1000: alpha measured over 15 seeds is 0.995 ± 0.034 (SD); 0.15 is > 4 SD.
       for (const a of alphas) assert.ok(Math.abs(a.value - 1) < 0.15, `alpha ${a.value}`);
+      // The stored error is the coordinate jackknife's, on the scale of that seed-to-seed SD (0.034), not the OLS
+      // slope error (~0.002); its interval is the t interval with 15 df (16 groups).
+      for (const a of alphas) {
+        assert.ok(a.stdErr !== null && a.stdErr > 0.017 && a.stdErr < 0.07, `SE ${a.stdErr}`);
+        assert.equal(a.ciLevel, 0.95);
+        const half = 2.131 * a.stdErr;
+        assert.ok(
+          Math.abs((a.ciUpper ?? 0) - a.value - half) < 1e-3 &&
+            Math.abs(a.value - (a.ciLower ?? 0) - half) < 1e-3,
+        );
+      }
+      for (const w of (diffusion.details as { windows: { uncertainty: unknown }[] }).windows) {
+        assert.deepEqual(w.uncertainty, { method: 'coordinate-jackknife', groups: 16 });
+      }
       const msd = diffusion.curves.find((c) => c.name === 'msd' && c.window === 1);
       assert.equal(msd?.tw, 1000);
       assert.equal(msd?.x.length, 999);
@@ -233,8 +247,9 @@ for (const target of ready) {
         rmseThreshold: 0.03,
         minFitPoints: 10,
         betaLagSpan: 20,
+        jackknifeGroups: 16,
       });
-      assert.equal(findEstimator('diffusion')?.version, 'diffusion-2');
+      assert.equal(findEstimator('diffusion')?.version, 'diffusion-3');
       await assert.rejects(analyzeRun(deps, runId, 'geometry', { maxDimension: 100 }), {
         name: 'MissingDataError',
         message: /trajectory width 200 exceeds maxDimension 100/,

@@ -3,8 +3,15 @@
  * science-spec §1.2-1.4), with the same scalar and curve names as the API adapter it replaces.
  * diffusion-2: a window's `alphaLong` is left out (details.skipped says why) when its lag range [tau0, maxLag]
  * spans under MIN_LONG_DECADES (see long-lag.ts); diffusion-1 stored e.g. alphaLong = 2.68 for tau0 = 599 of 999.
+ * diffusion-3: the exponents' SE and 95% interval come from the coordinate jackknife (analysis
+ * `coordinateJackknife`); diffusion-2 stored the OLS slope SE with a Wald interval, 20-30x too narrow. Windows too
+ * narrow to group (under 8 columns) keep the OLS SE and store no interval; details.uncertainty says which.
  */
-import type { DiffusionOptions, TrajectoryDiffusion } from '@sgdscope/analysis';
+import {
+  DEFAULT_JACKKNIFE_GROUPS,
+  type DiffusionOptions,
+  type TrajectoryDiffusion,
+} from '@sgdscope/analysis';
 import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
 import { streamTrajectory } from '@sgdscope/db/repo/trajectory';
@@ -19,7 +26,7 @@ import { requireTrajectory, ScalarList } from './shared.js';
 const NAME = 'diffusion';
 const MAX_INT = 10_000_000;
 
-/** Validated diffusion parameters with defaults written out (T = 1000, tamsd, RMSE threshold 0.03). */
+/** Validated diffusion parameters with defaults written out (T = 1000, tamsd, RMSE threshold 0.03, 16 jackknife groups). */
 export function resolveDiffusionParams(raw: Readonly<Record<string, unknown>>): JsonObject {
   rejectUnknownKeys(NAME, raw, [
     'windowSize',
@@ -29,6 +36,7 @@ export function resolveDiffusionParams(raw: Readonly<Record<string, unknown>>): 
     'minFitPoints',
     'betaLagSpan',
     'maxWindows',
+    'jackknifeGroups',
   ]);
   const windowSize = intParam(NAME, raw, 'windowSize', 1000, 3, MAX_INT);
   return definedJson({
@@ -42,6 +50,7 @@ export function resolveDiffusionParams(raw: Readonly<Record<string, unknown>>): 
       raw.maxWindows === undefined || raw.maxWindows === null
         ? undefined
         : intParam(NAME, raw, 'maxWindows', 1, 1, MAX_INT),
+    jackknifeGroups: intParam(NAME, raw, 'jackknifeGroups', DEFAULT_JACKKNIFE_GROUPS, 0, 256),
   });
 }
 
@@ -50,13 +59,13 @@ export function diffusionOutput(result: TrajectoryDiffusion): EstimatorOutput {
   const scalars = new ScalarList();
   const skipped: JsonObject[] = [];
   result.windows.forEach((w, i) => {
-    scalars.add('alpha', i, w.alpha, w.alphaStdErr);
+    scalars.addEstimate('alpha', i, w.alpha, w.alphaStdErr, w.alphaCi);
     scalars.add('rmse', i, w.rmse);
     scalars.add('tau0', i, w.tau0);
-    scalars.add('alphaShort', i, w.alphaShort, w.alphaShortStdErr);
+    scalars.addEstimate('alphaShort', i, w.alphaShort, w.alphaShortStdErr, w.alphaShortCi);
     const skip = alphaLongSkip(i, w.tau0, w.msd.tau);
     if (skip) skipped.push(skip);
-    else scalars.add('alphaLong', i, w.alphaLong, w.alphaLongStdErr);
+    else scalars.addEstimate('alphaLong', i, w.alphaLong, w.alphaLongStdErr, w.alphaLongCi);
   });
   scalars.add('t0', -1, result.t0);
   const curves: AnalysisCurveInput[] = result.windows.flatMap((w, i) => [
@@ -76,7 +85,12 @@ export function diffusionOutput(result: TrajectoryDiffusion): EstimatorOutput {
         ? result.t0DataDrivenThreshold
         : null,
       t0DataDriven: result.t0DataDriven,
-      windows: result.windows.map((w) => ({ tw: w.tw, rmse: w.rmse, tau0DataDriven: w.tau0DataDriven })),
+      windows: result.windows.map((w) => ({
+        tw: w.tw,
+        rmse: w.rmse,
+        tau0DataDriven: w.tau0DataDriven,
+        uncertainty: { method: w.uncertainty.method, groups: w.uncertainty.groups },
+      })),
       minLongDecades: MIN_LONG_DECADES,
       skipped,
     },
@@ -101,7 +115,7 @@ export async function runDiffusion(
 
 export const diffusionEstimator: Estimator = {
   name: NAME,
-  version: 'diffusion-2',
+  version: 'diffusion-3',
   kinds: ['network', 'fractal_landscape'],
   description: 'Windowed MSD, alpha, tau0, t0 and beta of the weight trajectory (seed 000 §3).',
   resolveParams: resolveDiffusionParams,

@@ -89,6 +89,32 @@ export class ScalarList {
     }
   }
 
+  /**
+   * Adds a value with its standard error and the interval that goes with it as given (e.g. a jackknife t interval),
+   * or the SE alone when `ci` is null: no Wald interval is made up for it.
+   */
+  addEstimate(
+    name: string,
+    window: number,
+    value: number | null | undefined,
+    stdErr: number | null | undefined,
+    ci: { readonly lower: number; readonly upper: number; readonly level: number } | null | undefined,
+  ): void {
+    if (value === null || value === undefined || !Number.isFinite(value)) return;
+    const se = stdErr !== null && stdErr !== undefined && Number.isFinite(stdErr) ? stdErr : undefined;
+    const interval =
+      ci && Number.isFinite(ci.lower) && Number.isFinite(ci.upper) && ci.lower <= ci.upper
+        ? { lower: ci.lower, upper: ci.upper, level: ci.level }
+        : undefined;
+    this.items.push({
+      name,
+      window,
+      value,
+      ...(se === undefined ? {} : { stdErr: se }),
+      ...(interval ? { ci: interval } : {}),
+    });
+  }
+
   /** Adds a value with an explicit interval (bootstrap or exact), when both are finite. */
   addWithInterval(
     name: string,
