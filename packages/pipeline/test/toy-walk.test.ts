@@ -110,7 +110,7 @@ for (const target of ready) {
       const outcome = await analyzeRun(deps, runId, 'toy-walk', { resamples: 20 });
       assert.equal(outcome.status, 'done');
       const [res] = (await getAnalysisResults(deps, runId)).filter((r) => r.id === outcome.resultId);
-      assert.equal(res.estimatorVersion, 'toy-walk-3');
+      assert.equal(res.estimatorVersion, 'toy-walk-4');
       for (const window of [0, 1]) {
         const tau0 = res.scalars.find((s) => s.name === 'tau0' && s.window === window)!.value;
         // Measured tau0 = 7 for both seeds: past the jitter plateau, > 2 decades before the end.
@@ -142,6 +142,15 @@ for (const target of ready) {
       const details = res.details as {
         skipped: Array<{ window: number; quantity: string; tau0: number; maxLag: number; reason: string }>;
       };
+      // A 2-D walk cannot be jackknifed over coordinates: each walker keeps its OLS SE with no interval, and the
+      // run-level alpha is the walkers' mean with a t interval (1 df: half-width 12.706 x |a0 - a1| / 2).
+      const walkers = [0, 1].map((w) => res.scalars.find((s) => s.name === 'alpha' && s.window === w)!);
+      for (const w of walkers) assert.ok(w.stdErr !== null && w.ciLower === null && w.ciUpper === null);
+      const run = res.scalars.find((s) => s.name === 'alpha' && s.window === -1)!;
+      const mean = (walkers[0].value + walkers[1].value) / 2;
+      const se = Math.abs(walkers[0].value - walkers[1].value) / 2;
+      assert.ok(Math.abs(run.value - mean) < 1e-12 && Math.abs((run.stdErr ?? 0) - se) < 1e-12);
+      assert.ok(Math.abs((run.ciUpper ?? 0) - (mean + 12.7062 * se)) < 1e-3 * Math.max(se, 1e-3));
       for (const window of [0, 1]) {
         const tau0 = res.scalars.find((s) => s.name === 'tau0' && s.window === window)!.value;
         assert.ok(

@@ -7,8 +7,12 @@
  * `msdEarly`): seed 000 splits its walk at basin entry t0 = 139 and reports superdiffusion before it.
  * toy-walk-3: `alphaLong` is stored only when its lag range [tau0, maxLag] spans at least MIN_LONG_DECADES;
  * otherwise details.skipped says why (a walk whose tau0 falls near its end gave alphaLong of 60 or -36).
+ * toy-walk-4: a 2-D walk is too narrow for the coordinate jackknife, so per-walker exponents keep their OLS SE
+ * but no interval (toy-walk-3 made a Wald interval from it, 20-30x too narrow); the run-level `alpha` and
+ * `alphaEarly` (window -1) are the mean over walkers with a Student-t 95% interval from their spread.
  */
 import { analyzeTrajectory } from '@sgdscope/analysis';
+import { studentTQuantile } from '@sgdscope/analysis/special';
 import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
 import { artifactSteps } from '@sgdscope/db/repo/pipeline-reads';
@@ -108,6 +112,8 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
   const curves: AnalysisCurveInput[] = [];
   const windows: JsonObject[] = [];
   const skipped: JsonObject[] = [];
+  const walkerAlphas: number[] = [];
+  const walkerEarly: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const path = new Float64Array(traj.rows * 2);
     for (let t = 0; t < traj.rows; t++) {
@@ -125,13 +131,14 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
       maxWindows: 1,
     });
     const w = diffusion.windows[0];
-    scalars.add('alpha', r, w.alpha, w.alphaStdErr);
+    scalars.addEstimate('alpha', r, w.alpha, w.alphaStdErr, w.alphaCi);
+    walkerAlphas.push(w.alpha);
     scalars.add('rmse', r, w.rmse);
     scalars.add('tau0', r, w.tau0);
-    scalars.add('alphaShort', r, w.alphaShort, w.alphaShortStdErr);
+    scalars.addEstimate('alphaShort', r, w.alphaShort, w.alphaShortStdErr, w.alphaShortCi);
     const skip = alphaLongSkip(r, w.tau0, w.msd.tau);
     if (skip) skipped.push(skip);
-    else scalars.add('alphaLong', r, w.alphaLong, w.alphaLongStdErr);
+    else scalars.addEstimate('alphaLong', r, w.alphaLong, w.alphaLongStdErr, w.alphaLongCi);
     curves.push({
       name: 'msd',
       window: r,
@@ -154,7 +161,8 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
           maxWindows: 1,
         })
       ).windows[0];
-      scalars.add('alphaEarly', r, e.alpha, e.alphaStdErr);
+      scalars.addEstimate('alphaEarly', r, e.alpha, e.alphaStdErr, e.alphaCi);
+      walkerEarly.push(e.alpha);
       curves.push({
         name: 'msdEarly',
         window: r,
@@ -188,6 +196,8 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
     }
     windows.push(entry);
   }
+  addWalkerMean(scalars, 'alpha', walkerAlphas);
+  addWalkerMean(scalars, 'alphaEarly', walkerEarly);
   const pooled = Float64Array.from(gradients.data).filter(Number.isFinite);
   let pooledFit: JsonObject | null = null;
   if (repeats > 1 && pooled.length >= stable.minSamples) {
@@ -209,9 +219,21 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
   };
 }
 
+/** Run-level (window -1) mean of finite per-walker values with a Student-t 95% interval, when there are >= 2. */
+function addWalkerMean(scalars: ScalarList, name: string, values: readonly number[]): void {
+  const finite = values.filter(Number.isFinite);
+  const n = finite.length;
+  if (n < 2) return;
+  const mean = finite.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(finite.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  const stdErr = sd / Math.sqrt(n);
+  const half = studentTQuantile(0.975, n - 1) * stdErr;
+  scalars.addEstimate(name, -1, mean, stdErr, { lower: mean - half, upper: mean + half, level: 0.95 });
+}
+
 export const toyWalkEstimator: Estimator = {
   name: NAME,
-  version: 'toy-walk-3',
+  version: 'toy-walk-4',
   kinds: ['fractal_landscape'],
   description:
     'Fractal-landscape walker: per-repeat diffusion, gradient alphaDist, 2-D path (seed 000 Fig. 8).',
