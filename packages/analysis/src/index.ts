@@ -7,6 +7,7 @@ export * from './diffusion/index.js';
 export * from './escape/index.js';
 export * from './geometry/index.js';
 export * from './io/index.js';
+export * from './jackknife.js';
 export * from './landscape/index.js';
 export * from './phases/index.js';
 export * from './random.js';

@@ -276,6 +276,13 @@ for (const target of ready) {
       // [-0.032, +0.045] (the 256-coordinate path's own estimator noise): 0.12 is ~4 SD.
       assert.ok(Math.abs(dfSketch - dfFull) < 0.12, `sketched Df ${dfSketch} vs unsketched ${dfFull}`);
       assert.ok(Math.abs(dfSketch - 2) < 0.15, `sketched Df ${dfSketch}`);
+      // geometry-3: Df carries the coordinate-jackknife interval (through 2/lambda); on this seeded path both
+      // intervals hold the Brownian Df = 2 (a calibrated 95% interval, so a different seed may miss 1 in 20).
+      for (const id of [full.resultId, sketched.resultId]) {
+        const df = results.find((r) => r.id === id)!.scalars.find((s) => s.name === 'Df')!;
+        assert.equal(df.ciLevel, 0.95);
+        assert.ok(df.ciLower! <= 2 && 2 <= df.ciUpper!, `Df interval [${df.ciLower}, ${df.ciUpper}]`);
+      }
       const details = results.find((r) => r.id === sketched.resultId)!.details as {
         sketch: { sketchDim: number; sketchSeed: number; sourceDim: number; reason: string };
       };
@@ -383,16 +390,21 @@ for (const target of ready) {
       const outcome = await analyzeRun(deps, run.id, 'toy-walk', { earlySteps: t0, resamples: 20 });
       assert.equal(outcome.status, 'done');
       const [res] = (await getAnalysisResults(deps, run.id)).filter((r) => r.id === outcome.resultId);
-      const early = res.scalars.filter((s) => s.name === 'alphaEarly');
+      const early = res.scalars.filter((s) => s.name === 'alphaEarly' && s.window >= 0);
       assert.deepEqual(
         early.map((s) => s.window),
         [0, 1],
       );
+      // Run level (toy-walk-4): the walkers' mean with a t interval.
+      const runLevel = res.scalars.find((s) => s.name === 'alphaEarly' && s.window === -1)!;
+      assert.ok(Math.abs(runLevel.value - (early[0].value + early[1].value) / 2) < 1e-12);
+      assert.ok(runLevel.ciLower! <= runLevel.value && runLevel.value <= runLevel.ciUpper!);
       for (const a of early) {
         // Ballistic with 1e-4 position noise against 0.01 steps: measured alphaEarly 1.99998 (SE 5e-6); the whole
         // walk, mostly trapped, measured 1.177 (its long lags still span the ballistic leg).
         assert.ok(Math.abs(a.value - 2) < 0.05, `alphaEarly ${a.value}`);
-        assert.ok(a.stdErr !== null && a.stdErr! < 0.05 && a.ciLower! <= a.value, `stdErr ${a.stdErr}`);
+        // A 2-D walk keeps its OLS SE and gets no interval.
+        assert.ok(a.stdErr !== null && a.stdErr! < 0.05 && a.ciLower === null, `stdErr ${a.stdErr}`);
         const whole = res.scalars.find((s) => s.name === 'alpha' && s.window === a.window)!.value;
         assert.ok(whole < a.value - 0.5, `whole-walk alpha ${whole}`);
       }

@@ -96,7 +96,11 @@ interface TrajectoryWindowReport {
 
 interface FractalSummary {
   readonly lambda: number;
+  /** Coordinate-jackknife SE of lambda (OLS SE when the window is too narrow to group). */
+  readonly lambdaStdErr: number;
   readonly Df: number;
+  /** 95% interval of Df (the jackknife t interval of lambda through 2/lambda); null without a jackknife. */
+  readonly DfCi: Interval | null;
   readonly crossover: number | null;
   readonly lambdaShort: number | null;
   readonly lambdaLong: number | null;
@@ -318,7 +322,9 @@ function describeWindow(
   if (df) {
     fractal = {
       lambda: df.lambda,
+      lambdaStdErr: df.lambdaStdErr,
       Df: df.Df,
+      DfCi: df.DfCi,
       crossover: df.crossover,
       lambdaShort: df.lambdaShort,
       lambdaLong: df.lambdaLong,

@@ -3,9 +3,10 @@
  * per window the MSD curve, alpha over the full lag range, the crossover tau0 with the short- and
  * long-lag exponents, beta(tau); over windows the regime boundary t0.
  */
+
+import { jackknifeInterval } from '../jackknife.js';
 import { fitLine } from '../regression.js';
-import { studentTQuantile } from '../special.js';
-import type { Interval, RowStream } from '../types.js';
+import type { ExponentUncertainty, Interval, RowStream } from '../types.js';
 import { AnalysisInputError } from '../types.js';
 import {
   fitMsdPowerLaw,
@@ -42,20 +43,6 @@ export interface DiffusionOptions {
   readonly maxWindows?: number;
   /** Coordinate groups for the jackknife standard errors (default 16; 0 = classical OLS errors only). */
   readonly jackknifeGroups?: number;
-}
-
-/**
- * How a window's exponent errors were estimated.
- * - "coordinate-jackknife": delete-one-group jackknife over `groups` disjoint coordinate groups, intervals
- *   from Student's t with groups - 1 degrees of freedom. Calibrated when the groups move independently
- *   (Brownian and fBm test cases: SE within 15% of the replicate SD, 93-96% coverage). In a network, whose
- *   weights share one noise sequence, it measures the spread across weights, not across seeds.
- * - "ols": the classical OLS slope error, reported when the window has too few coordinates to group. It
- *   treats neighbouring lags as independent and understates the spread 20-30x; intervals are then left out.
- */
-export interface ExponentUncertainty {
-  readonly method: 'coordinate-jackknife' | 'ols';
-  readonly groups: number;
 }
 
 /** Everything sgdscope reports for one window. Field names are shared with the CLI and GraphQL schema. */
@@ -194,7 +181,6 @@ export function coordinateJackknife(
   const ols = { stdErr: fit.alphaStdErr, ci: null, uncertainty: { method: 'ols', groups: 0 } } as const;
   const groups = curve.groups;
   if (!groups || groups.length < 2) return ols;
-  const g = groups.length;
   // The same OLS as fitMsdPowerLaw (log10 MSD on log10 tau over integer lags [tauFrom, tauTo]).
   const n = fit.tauTo - fit.tauFrom + 1;
   const x = new Float64Array(n);
@@ -209,14 +195,7 @@ export function coordinateJackknife(
     }
     estimates.push(fitLine(x, y).slope);
   }
-  const mean = estimates.reduce((a, b) => a + b, 0) / g;
-  const stdErr = Math.sqrt(((g - 1) / g) * estimates.reduce((a, b) => a + (b - mean) ** 2, 0));
-  const half = studentTQuantile(0.975, g - 1) * stdErr;
-  return {
-    stdErr,
-    ci: { lower: fit.alpha - half, upper: fit.alpha + half, level: 0.95 },
-    uncertainty: { method: 'coordinate-jackknife', groups: g },
-  };
+  return jackknifeInterval(fit.alpha, estimates);
 }
 
 /**

@@ -17,6 +17,13 @@ const MAX_WINDOW_ROWS = 20_000;
  * window's first row: weights are usually far larger than their displacements, and subtracting a nearby
  * origin first keeps the cancellation in the Gram identity small.
  */
+/** Precomputed pieces of a WindowGeometry (leave-one-group-out geometries are built from these). */
+export interface GeometryParts {
+  readonly gram: Float64Array;
+  readonly cumulativeContour: Float64Array;
+  readonly stepSq: Float64Array;
+}
+
 export class WindowGeometry {
   /** Number of rows N. */
   readonly rows: number;
@@ -28,8 +35,23 @@ export class WindowGeometry {
    * this sum starts at k = i + 1, the contour actually travelled between i and j.
    */
   readonly cumulativeContour: Float64Array;
+  /** Columns of the window (leave-one-group-out geometries need them again). */
+  readonly d: number;
+  /** The window itself, kept by reference (no copy) for leaveOneGroupOut. */
+  private readonly source: RowChunk;
+  /** Squared step lengths ||w_k - w_{k-1}||^2, k = 1..N-1 (index k; 0 at k = 0). */
+  private readonly stepSq: Float64Array;
 
-  constructor(window: RowChunk) {
+  constructor(window: RowChunk, parts?: GeometryParts) {
+    this.source = window;
+    this.d = window.d;
+    if (parts) {
+      this.rows = window.rows;
+      this.gram = parts.gram;
+      this.cumulativeContour = parts.cumulativeContour;
+      this.stepSq = parts.stepSq;
+      return;
+    }
     const { rows: n, d, data } = window;
     if (n < 2) throw new AnalysisInputError(`window geometry: need at least 2 rows, got ${n}`);
     if (n > MAX_WINDOW_ROWS)
@@ -48,6 +70,7 @@ export class WindowGeometry {
     // Step lengths directly from differences of neighbouring rows: exact, and free of Gram cancellation
     // exactly where it would hurt most (the smallest distances).
     const cum = new Float64Array(n);
+    const stepSq = new Float64Array(n);
     for (let k = 1; k < n; k++) {
       let s = 0;
       const a = (k - 1) * d;
@@ -56,9 +79,47 @@ export class WindowGeometry {
         const v = x[b + c] - x[a + c];
         s += v * v;
       }
+      stepSq[k] = s;
       cum[k] = cum[k - 1] + Math.sqrt(s);
     }
     this.cumulativeContour = cum;
+    this.stepSq = stepSq;
+  }
+
+  /**
+   * The geometry of the window without each of `groups` disjoint column groups in turn (column c is in group
+   * c mod groups), for a delete-one-group jackknife over coordinates. Gram matrices and squared step lengths are
+   * additive over columns, so each is the full one minus the group's own: one extra Gram pass in all. The
+   * yielded geometries share two buffers, valid until the next one is asked for.
+   */
+  *leaveOneGroupOut(groups: number): Generator<WindowGeometry> {
+    const { rows: n, d, data } = this.source;
+    if (!Number.isInteger(groups) || groups < 2 || groups > d) {
+      throw new AnalysisInputError(`leaveOneGroupOut: need 2 <= groups <= d = ${d}, got ${groups}`);
+    }
+    const looGram = new Float64Array(n * n);
+    const looCum = new Float64Array(n);
+    const looStep = new Float64Array(n);
+    for (let g = 0; g < groups; g++) {
+      const width = Math.ceil((d - g) / groups);
+      const x = new Float64Array(n * width);
+      for (let i = 0; i < n; i++) {
+        let o = i * width;
+        for (let c = g; c < d; c += groups) x[o++] = data[i * d + c] - data[c];
+      }
+      const part = gramMatrix(x, n, width);
+      for (let k = 0; k < n * n; k++) looGram[k] = this.gram[k] - part[k];
+      for (let k = 1; k < n; k++) {
+        let s = 0;
+        for (let c = 0; c < width; c++) {
+          const v = x[k * width + c] - x[(k - 1) * width + c];
+          s += v * v;
+        }
+        looStep[k] = Math.max(this.stepSq[k] - s, 0);
+        looCum[k] = looCum[k - 1] + Math.sqrt(looStep[k]);
+      }
+      yield new WindowGeometry(this.source, { gram: looGram, cumulativeContour: looCum, stepSq: looStep });
+    }
   }
 
   /** Squared end-to-end distance D_ij = ||w_j - w_i||^2 (clamped at 0 against rounding). */

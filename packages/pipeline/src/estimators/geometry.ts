@@ -2,7 +2,11 @@
  * Estimator `geometry`: fractal dimension of the weight path per window (seed 000 §1.5; science-spec §5 item 5):
  * Delta r^2 ~ Delta s^lambda from log-averaged pairs, Df = 2/lambda, two-segment crossover. With `sketchDim` the
  * rows are randomly projected first (geometry-2; distances kept within 1 +- eps, so Df is kept).
+ * geometry-3: lambda's SE and 95% interval come from the coordinate jackknife (16 groups; analysis
+ * `fractalDimension`), and Df carries the interval mapped through 2/lambda; geometry-2 stored the OLS error of the
+ * bin means with a Wald interval (5x too narrow on Brownian paths: 22% coverage).
  */
+import { DEFAULT_JACKKNIFE_GROUPS } from '@sgdscope/analysis';
 import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
 import type { JsonObject, RunRecord } from '@sgdscope/db/repo/types';
@@ -23,11 +27,12 @@ import {
 const NAME = 'geometry';
 
 function resolveParams(raw: Readonly<Record<string, unknown>>): JsonObject {
-  rejectUnknownKeys(NAME, raw, [...PAIR_WINDOW_PARAM_KEYS, 'binsPerDecade', 'groupBy']);
+  rejectUnknownKeys(NAME, raw, [...PAIR_WINDOW_PARAM_KEYS, 'binsPerDecade', 'groupBy', 'jackknifeGroups']);
   return definedJson({
     ...resolvePairWindowParams(NAME, raw),
     binsPerDecade: intParam(NAME, raw, 'binsPerDecade', 10, 2, 100),
     groupBy: enumParam(NAME, raw, 'groupBy', 'lag', ['lag', 'contour']),
+    jackknifeGroups: intParam(NAME, raw, 'jackknifeGroups', DEFAULT_JACKKNIFE_GROUPS, 0, 256),
   });
 }
 
@@ -47,9 +52,10 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
     const fd = await computeFractalDimension(w, {
       binsPerDecade: params.binsPerDecade as number,
       groupBy: params.groupBy as 'lag' | 'contour',
+      jackknifeGroups: params.jackknifeGroups as number,
     });
-    scalars.add('lambda', w.index, fd.lambda, fd.lambdaStdErr);
-    scalars.add('Df', w.index, fd.Df);
+    scalars.addEstimate('lambda', w.index, fd.lambda, fd.lambdaStdErr, fd.lambdaCi);
+    scalars.addEstimate('Df', w.index, fd.Df, null, fd.DfCi);
     scalars.add('crossover', w.index, fd.crossover);
     curves.push({ name: 'contour', window: w.index, tw: w.firstStep, x: fd.curve.x, y: fd.curve.y });
     windows.push({
@@ -60,6 +66,7 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
       lambdaLong: fd.lambdaLong,
       crossoverSseRatio: fd.crossoverSseRatio,
       arithmeticDf: Number.isFinite(fd.arithmetic.Df) ? fd.arithmetic.Df : null,
+      uncertainty: { method: fd.uncertainty.method, groups: fd.uncertainty.groups },
     });
   }
   if (windows.length === 0) {
@@ -78,7 +85,7 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
 
 export const geometryEstimator: Estimator = {
   name: NAME,
-  version: 'geometry-2',
+  version: 'geometry-3',
   kinds: ['network', 'fractal_landscape'],
   description:
     'Fractal dimension Df = 2/lambda of the weight path per window, with crossover (seed 000 §1.5).',
