@@ -146,6 +146,11 @@ for (const target of ready) {
       const [msl] = await getAnalysisResults(deps, runId, { estimator: 'msl' });
       assert.equal(msl.scalars.filter((s) => s.name === 'mslExponent').length, 2);
       assert.equal(msl.scalars.filter((s) => s.name === 'H').length, 2);
+      // msl-3: an OLS error but no interval (it is not calibrated to the landscape ensemble), and details say so.
+      for (const s of msl.scalars.filter((x) => x.name === 'mslExponent')) {
+        assert.ok(s.stdErr !== null && s.ciLower === null && s.ciUpper === null);
+      }
+      assert.equal((msl.details as { uncertainty: { method: string } }).uncertainty.method, 'ols');
 
       const [fluct] = await getAnalysisResults(deps, runId, { estimator: 'loss-fluctuations' });
       const movvar = fluct.curves.find((c) => c.name === 'lossMovVar')!;

@@ -5,6 +5,7 @@
  * the DBC dimension of the surface, the box-counting dimension of its median level set, the variation-method
  * surface dimension, and 2H from the MSL of a seeded sample of grid nodes. Window = index of the artifact in
  * step order (its step is the curve's tw and in details).
+ * landscape-2: the MSL exponent and H keep their OLS error but no interval (see MSL_UNCERTAINTY in msl.ts).
  */
 import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
@@ -13,6 +14,7 @@ import { computeLandscapeGridMeasures } from '../compute/pool.js';
 import { MissingDataError, PipelineParamsError } from '../errors.js';
 import { intParam, rejectUnknownKeys } from '../params.js';
 import type { Estimator, EstimatorOutput } from '../registry.js';
+import { MSL_UNCERTAINTY } from './msl.js';
 import { requireArtifacts, ScalarList } from './shared.js';
 
 const NAME = 'landscape';
@@ -64,8 +66,8 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
     scalars.add('boxCountingSurface', index, box.boxCountingSurface);
     scalars.add('boxCountingLevelSet', index, box.boxCountingLevelSet);
     scalars.add('variationSurface', index, box.variationSurface);
-    scalars.add('mslExponent', index, msl.exponent, msl.exponentStdErr);
-    scalars.add('H', index, msl.H, msl.exponentStdErr / 2);
+    scalars.addEstimate('mslExponent', index, msl.exponent, msl.exponentStdErr, null);
+    scalars.addEstimate('H', index, msl.H, msl.exponentStdErr / 2, null);
     curves.push({
       name: 'landscapeMsl',
       window: index,
@@ -91,6 +93,7 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
     scalars: scalars.items,
     curves,
     details: {
+      uncertainty: { method: 'ols', note: MSL_UNCERTAINTY },
       artifact: ARTIFACT,
       method:
         'landscapeGridMeasures (= sgdscope analyze landscape): DBC surface dimension, median level-set box counting, variation method, grid-node MSL (distances in grid cells)',
@@ -101,7 +104,7 @@ async function run(deps: RepoDeps, runRecord: RunRecord, params: JsonObject): Pr
 
 export const landscapeEstimator: Estimator = {
   name: NAME,
-  version: 'landscape-1',
+  version: 'landscape-2',
   kinds: ['network'],
   description:
     'Box-counting dimensions (surface, median level set, variation) and MSL 2H of the 2-D loss surface (seed 000 §1.10).',
