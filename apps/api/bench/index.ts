@@ -11,8 +11,8 @@
  * Environment: SGDSCOPE_BENCH_DB=pglite (embedded database, served from this process),
  * SGDSCOPE_BENCH_SECONDS (per scenario and concurrency, default 5), SGDSCOPE_BENCH_CONCURRENCY
  * (comma list, default "1,8"), SGDSCOPE_BENCH_SCENARIOS (comma list of baseline,runs,compare,compare200,aggregate;
- * default all), SGDSCOPE_BENCH_CPU_PROF=<dir> (the server child runs with `node --cpu-prof` into <dir>),
- * SGDSCOPE_API_WORKERS (passed to the server child).
+ * default all), SGDSCOPE_BENCH_CPU_PROF=<dir> (the server child runs with `node --cpu-prof` into <dir>);
+ * the server child inherits the environment (e.g. SGDSCOPE_API_CURVE_CACHE_MB=0 for the cold path).
  */
 import 'reflect-metadata';
 import { type ChildProcess, fork } from 'node:child_process';
@@ -243,11 +243,7 @@ async function main(): Promise<void> {
       }
       const load1 = loadavg();
       console.log(
-        `sgdscope API bench on ${target.name}; seeded 10,000 runs in ${seedS.toFixed(1)} s; server in a child process${
-          process.env.SGDSCOPE_API_WORKERS
-            ? ` (SGDSCOPE_API_WORKERS=${process.env.SGDSCOPE_API_WORKERS})`
-            : ''
-        }; ${DURATION_S} s per scenario and concurrency`,
+        `sgdscope API bench on ${target.name}; seeded 10,000 runs in ${seedS.toFixed(1)} s; server in a child process; ${DURATION_S} s per scenario and concurrency`,
       );
       console.log(
         `load average before ${load0.map((l) => l.toFixed(2)).join(' ')}, after ${load1.map((l) => l.toFixed(2)).join(' ')}`,

@@ -22,7 +22,10 @@ export interface DecodedCurve extends CurveHead {
 
 type CurveArrays = Pick<DecodedCurve, 'x' | 'y' | 'yLower' | 'yUpper'>;
 
-/** Default budget of decoded curve arrays kept in memory (`SGDSCOPE_API_CURVE_CACHE_MB`; 0 turns it off). */
+/**
+ * Default budget of decoded curve arrays and their JSON text kept in memory (`SGDSCOPE_API_CURVE_CACHE_MB`; 0 turns
+ * it off).
+ */
 export const DEFAULT_CURVE_CACHE_MB = 64;
 
 export class CurveCache {
@@ -99,6 +102,13 @@ export class CurveCache {
   }
 }
 
+/**
+ * Bytes an entry holds: its arrays plus the JSON text the FloatList scalar memoizes for each array it sends
+ * (about 19 one-byte characters per float64, i.e. 2.4x the array: counted as 2.5x).
+ */
 function sizeOf(a: CurveArrays): number {
-  return a.x.byteLength + a.y.byteLength + (a.yLower?.byteLength ?? 0) + (a.yUpper?.byteLength ?? 0);
+  const arrays = a.x.byteLength + a.y.byteLength + (a.yLower?.byteLength ?? 0) + (a.yUpper?.byteLength ?? 0);
+  return Math.ceil(arrays * (1 + JSON_TEXT_PER_BYTE));
 }
+
+const JSON_TEXT_PER_BYTE = 2.5;

@@ -9,6 +9,7 @@ import { CompareOpEnum } from '../src/schema/enums.js';
 import { decodeCursor, encodeCursor, toRunFilter } from '../src/schema/filters.js';
 import type { RunFilterInput } from '../src/schema/inputs.js';
 import { thinCurve, thinIndices } from '../src/schema/mappers.js';
+import { FloatListScalar, stringifyResponse } from '../src/schema/scalars.js';
 
 describe('config diff', () => {
   it('flattens nested objects to dotted keys and keeps arrays as leaves', () => {
@@ -185,9 +186,10 @@ describe('curve cache', () => {
   }
 
   it('fetches only the arrays it does not hold, within its byte budget, and never drops a curve of an answer', async () => {
-    // Three 100-point curves of 1600 bytes each (x and y) in a 3500-byte cache: room for two.
+    // Three 100-point curves of 1600 bytes each (x and y), counted with their JSON text as 5600, in a
+    // 12,250-byte cache: room for two.
     const { prisma, calls } = fakeDb([1n, 2n, 3n].map((id) => ({ id, resultId: id, n: 100 })));
-    const cache = new CurveCache(3500);
+    const cache = new CurveCache(12_250);
     const a = await cache.curvesOfResults(prisma, [1n, 2n]);
     assert.deepEqual(
       a.map((c) => c.y[0]),
@@ -202,7 +204,7 @@ describe('curve cache', () => {
       b.map((c) => c.y[0]),
       [3],
     );
-    assert.ok(cache.size.bytes <= 3500 && cache.size.curves === 2, JSON.stringify(cache.size));
+    assert.ok(cache.size.bytes <= 12_250 && cache.size.curves === 2, JSON.stringify(cache.size));
     calls.length = 0;
     const c = await cache.curvesOfResults(prisma, [1n, 2n, 3n]);
     assert.deepEqual(calls, ['heads', 'arrays:1'], 'only the evicted curve is fetched again');
@@ -211,7 +213,7 @@ describe('curve cache', () => {
       c.map((x) => x.y[0]),
       [1, 2, 3],
     );
-    assert.ok(cache.size.bytes <= 3500);
+    assert.ok(cache.size.bytes <= 12_250);
   });
 
   it('reads its budget from SGDSCOPE_API_CURVE_CACHE_MB and refuses nonsense', () => {
@@ -219,5 +221,35 @@ describe('curve cache', () => {
     assert.equal(CurveCache.fromEnv({ SGDSCOPE_API_CURVE_CACHE_MB: '0' }).maxBytes, 0);
     assert.throws(() => CurveCache.fromEnv({ SGDSCOPE_API_CURVE_CACHE_MB: 'lots' }), /must be a number/);
     assert.throws(() => CurveCache.fromEnv({ SGDSCOPE_API_CURVE_CACHE_MB: '-1' }), /must be a number/);
+  });
+});
+
+describe('FloatList responses', () => {
+  const serialize = (v: unknown) => FloatListScalar.serialize(v);
+
+  it('splice the memoized JSON text in: byte for byte what JSON.stringify of the plain arrays gives', () => {
+    const shared = Float64Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 10 ** (i % 7));
+    const withGaps = [1.5, Number.NaN, Number.POSITIVE_INFINITY, -0.25];
+    const response = {
+      data: {
+        a: { x: serialize(shared), y: serialize(withGaps), note: 'a user string "@@floatlist-0-0@@"' },
+        b: [{ x: serialize(shared) }, { x: serialize([]) }],
+      },
+    };
+    const plain = {
+      data: {
+        a: { x: Array.from(shared), y: [1.5, null, null, -0.25], note: 'a user string "@@floatlist-0-0@@"' },
+        b: [{ x: Array.from(shared) }, { x: [] }],
+      },
+    };
+    const expected = `${JSON.stringify(plain)}\n`;
+    assert.equal(stringifyResponse(response), expected);
+    // Twice: the second response reuses the memoized text of `shared` and is still identical.
+    assert.equal(stringifyResponse(response), expected);
+  });
+
+  it('serialize as plain arrays anywhere else (subscriptions, in-process execution)', () => {
+    assert.equal(JSON.stringify({ y: serialize([1, Number.NaN]) }), '{"y":[1,null]}');
+    assert.throws(() => serialize('1,2'), /FloatList expects an array/);
   });
 });

@@ -18,6 +18,7 @@ import { CurveCache } from '../curve-cache.js';
 import { codeOf, formatApiError } from '../errors.js';
 import { costLimitPlugin, depthRule } from '../limits.js';
 import { buildApiSchema } from '../schema/build.js';
+import { stringifyResponse } from '../schema/scalars.js';
 import { PayloadTooLargeError, readBody } from './body.js';
 import { explorerHtml } from './explorer.js';
 import './export.js';
@@ -104,6 +105,8 @@ export async function startApiServer(apiOptions: ApiServerOptions): Promise<Runn
     // No cache hints are used (responses are per caller), and the default cache-control plugin hooks every field.
     plugins: [costLimitPlugin(schema), ApolloServerPluginCacheControlDisabled()],
     formatError: formatApiError,
+    // Float lists are spliced in as memoized JSON text (byte-identical to JSON.stringify's output).
+    stringifyResult: stringifyResponse,
     includeStacktraceInErrorResponses: false,
     introspection: true,
   });
