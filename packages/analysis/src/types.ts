@@ -23,7 +23,7 @@ export interface Interval {
  * How an exponent's error was estimated.
  * - "coordinate-jackknife": delete-one-group jackknife over `groups` disjoint coordinate groups, intervals
  *   from Student's t with groups - 1 degrees of freedom. Calibrated when the groups move independently
- *   (Brownian and fBm test cases: SE within 15% of the replicate SD, 93-96% coverage). In a network, whose
+ *   (Brownian and fBm test cases: SE 1.02-1.16x the replicate SD, 93-95% coverage). In a network, whose
  *   weights share one noise sequence, it measures the spread across weights, not across seeds.
  * - "ols": the classical OLS slope error, reported when the window has too few coordinates to group. It
  *   treats neighbouring points as independent and understates the spread (20-30x for the MSD exponent);
