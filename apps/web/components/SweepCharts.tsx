@@ -23,6 +23,7 @@ export function MetricVsKey(props: {
   xKey: string;
   seriesKey?: string;
   metric: string;
+  window: number;
 }) {
   const groups = new Map<string, ErrorBarGroup['points'][number][]>();
   for (const r of props.rows) {
@@ -53,6 +54,11 @@ export function MetricVsKey(props: {
         ciUpper: r.ciUpper,
       }))}
       empty={series.length === 0}
+      emptyText={
+        props.rows.every((r) => r.mean === null)
+          ? `No run of this sweep has a finished "${props.metric}" at window ${props.window} yet: pick a metric and window its runs have (window -1 for run-level metrics).`
+          : `No group has a numeric ${props.xKey} and a value of "${props.metric}".`
+      }
     >
       <ErrorBarChart groups={series} xLabel={props.xKey} yLabel={props.metric} logX />
     </ChartFrame>

@@ -141,6 +141,11 @@ describe('web end to end', { skip, timeout: 600_000 }, () => {
       'phase cells drawn',
     );
     await page.screenshot({ path: path.join(SCREENS, 'phase.png'), fullPage: true });
+    // The metric panel has nothing to plot for `phase` (a per-cell code, not a run scalar) and says why.
+    assert.match(
+      (await page.locator('[data-chart-id="sweep-phase-vs-eta"] .empty').textContent()) ?? '',
+      /"phase" at window -1/,
+    );
     // The legend sits outside the grid: its box meets no cell's box (it once covered the top row).
     const overlaps = await page.evaluate(() => {
       const svg = document.querySelector('svg[data-chart="phase"]');

@@ -14,6 +14,8 @@ export function ChartFrame(props: {
   data: ReadonlyArray<Record<string, unknown>>;
   children: ReactNode;
   empty?: boolean;
+  /** What to say instead of the figure when `empty` (default: no data yet). */
+  emptyText?: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   return (
@@ -33,7 +35,11 @@ export function ChartFrame(props: {
         </div>
       </div>
       <div ref={ref} className="chart-body">
-        {props.empty ? <p className="empty">No data yet for this figure.</p> : props.children}
+        {props.empty ? (
+          <p className="empty">{props.emptyText ?? 'No data yet for this figure.'}</p>
+        ) : (
+          props.children
+        )}
       </div>
       {props.caption ? <figcaption>{props.caption}</figcaption> : null}
     </figure>

@@ -109,7 +109,7 @@ export default async function SweepPage({
         <button type="submit">Plot</button>
       </form>
       <div className="figures">
-        <MetricVsKey rows={rows} xKey={x} seriesKey={series} metric={metric} />
+        <MetricVsKey rows={rows} xKey={x} seriesKey={series} metric={metric} window={window} />
         {fits.map((f) => (
           <EscapeFitChart key={f.against} fit={f} />
         ))}
