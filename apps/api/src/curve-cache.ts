@@ -11,6 +11,7 @@
 import type { PrismaClient } from '@sgdscope/db/generated/prisma/client';
 import { type CurveHead, curveArraysByIds, curveHeadsByResultIds } from '@sgdscope/db/repo/queries';
 import { unpackFloat64 } from './schema/mappers.js';
+import { shareFloatListText } from './schema/scalars.js';
 
 /** A stored curve with its arrays decoded. The arrays are shared between requests: never write to them. */
 export interface DecodedCurve extends CurveHead {
@@ -92,6 +93,8 @@ export class CurveCache {
   private put(key: string, arrays: CurveArrays): void {
     const size = sizeOf(arrays);
     if (size > this.maxBytes) return;
+    for (const array of [arrays.x, arrays.y, arrays.yLower, arrays.yUpper])
+      if (array) shareFloatListText(array);
     this.entries.set(key, arrays);
     this.bytes += size;
     for (const [oldest, value] of this.entries) {

@@ -9,7 +9,7 @@ import { CompareOpEnum } from '../src/schema/enums.js';
 import { decodeCursor, encodeCursor, toRunFilter } from '../src/schema/filters.js';
 import type { RunFilterInput } from '../src/schema/inputs.js';
 import { thinCurve, thinIndices } from '../src/schema/mappers.js';
-import { FloatListScalar, stringifyResponse } from '../src/schema/scalars.js';
+import { FloatListScalar, shareFloatListText, stringifyResponse } from '../src/schema/scalars.js';
 
 describe('config diff', () => {
   it('flattens nested objects to dotted keys and keeps arrays as leaves', () => {
@@ -229,6 +229,7 @@ describe('FloatList responses', () => {
 
   it('splice the memoized JSON text in: byte for byte what JSON.stringify of the plain arrays gives', () => {
     const shared = Float64Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 10 ** (i % 7));
+    shareFloatListText(shared);
     const withGaps = [1.5, Number.NaN, Number.POSITIVE_INFINITY, -0.25];
     const response = {
       data: {

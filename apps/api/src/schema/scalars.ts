@@ -37,8 +37,18 @@ export class SerializedFloatList {
   }
 
   toJSON(): unknown {
-    return activeSplice ? activeSplice.placeholder(this) : this.values;
+    // Only arrays that outlive the request (registered by the curve cache) are worth memoizing and splicing; a
+    // fresh array (a thinned curve, a downsampled series) is cheaper inline in the one JSON.stringify pass.
+    return activeSplice && longLived.has(this.source) ? activeSplice.placeholder(this) : this.values;
   }
+}
+
+/** Arrays shared across requests (the curve cache's), whose JSON text is memoized and spliced. */
+const longLived = new WeakSet<object>();
+
+/** Marks an array as shared across requests and never written, so FloatList may memoize its JSON text. */
+export function shareFloatListText(array: object): void {
+  longLived.add(array);
 }
 
 /**
