@@ -49,7 +49,7 @@ function diffusionMain(r: ReproResults): string {
     .slice(0, FIRST_WINDOWS)
     .map((w) => [
       tw(w),
-      f(w.alpha),
+      w.alphaStdErr === null ? f(w.alpha) : `${f(w.alpha)} ± ${f(w.alphaStdErr)}`,
       f(w.rmse),
       f(w.tau0, 0),
       f(w.alphaShort),
@@ -60,7 +60,7 @@ function diffusionMain(r: ReproResults): string {
     ]);
   return `${table(['window t_w', 'α (full range)', 'RMSE', 'τ0', 'α below τ0', 'α above τ0', 'β > 1 from τ =', 'Df (λ)', '2H (MSL)'], rows)}
 
-t0 = ${t0Text(r.diffusion.t0)} (\`diffusion\` ${r.diffusion.version}, params ${JSON.stringify(r.diffusion.params)}; Df by \`geometry\` ${r.geometry.version} and 2H by \`msl\` ${r.msl.version}, both on a 256-dimensional JL sketch).`;
+α ± its stored standard error (a coordinate jackknife over 16 weight groups from \`diffusion-3\` on; see §1.1 for the seed-to-seed spread). t0 = ${t0Text(r.diffusion.t0)} (\`diffusion\` ${r.diffusion.version}, params ${JSON.stringify(r.diffusion.params)}; Df by \`geometry\` ${r.geometry.version} and 2H by \`msl\` ${r.msl.version}, both on a 256-dimensional JL sketch).`;
 }
 
 function diffusionReplicates(r: ReproResults): string {
