@@ -7,6 +7,11 @@
 import { studentTQuantile } from './special.js';
 import type { ExponentUncertainty, Interval } from './types.js';
 
+/** Default number of coordinate groups (more groups, a steadier SE; each costs one refit). */
+export const DEFAULT_JACKKNIFE_GROUPS = 16;
+/** Fewer groups than this give a jackknife too unstable to report (t quantile with < 3 df). */
+export const MIN_JACKKNIFE_GROUPS = 4;
+
 export interface JackknifeEstimate {
   readonly stdErr: number;
   readonly ci: Interval;

@@ -4,7 +4,7 @@
  * long-lag exponents, beta(tau); over windows the regime boundary t0.
  */
 
-import { jackknifeInterval } from '../jackknife.js';
+import { DEFAULT_JACKKNIFE_GROUPS, jackknifeInterval } from '../jackknife.js';
 import { fitLine } from '../regression.js';
 import type { ExponentUncertainty, Interval, RowStream } from '../types.js';
 import { AnalysisInputError } from '../types.js';
@@ -16,7 +16,6 @@ import {
   scanCrossover,
 } from './fits.js';
 import {
-  DEFAULT_JACKKNIFE_GROUPS,
   MsdCalculator,
   type MsdConvention,
   type MsdCurve,

@@ -21,14 +21,14 @@
  * Coordinates are taken relative to the window's first row (MSD is translation invariant) so the
  * subtraction above does not lose digits when weights sit far from the origin.
  *
- * For the uncertainty of fits to the curve, column pairs (or, in wide windows, blocks of 32 columns) are also dealt
- * round-robin into up to
- * `jackknifeGroups` disjoint coordinate groups whose spectra are accumulated separately: the curve
- * then comes with each group's contribution (they sum to the total), from which `coordinateJackknife`
- * in analyze.ts refits the exponent with one group left out. That costs one inverse FFT per group per
- * window and nothing per column.
+ * For the uncertainty of fits to the curve, column pairs (or, in wide windows, blocks of 32 columns) are also
+ * dealt round-robin into up to `jackknifeGroups` disjoint coordinate groups whose spectra are accumulated
+ * separately: the curve then comes with each group's contribution (they sum to the total), from which
+ * `coordinateJackknife` in analyze.ts refits the exponent with one group left out. That costs one inverse FFT
+ * per group per window and one pass over each column pair's row norms.
  */
 import FFT from 'fft.js';
+import { DEFAULT_JACKKNIFE_GROUPS, MIN_JACKKNIFE_GROUPS } from '../jackknife.js';
 import { AnalysisInputError } from '../types.js';
 
 export type MsdConvention = 'tamsd' | 'eq3';
@@ -50,11 +50,6 @@ export interface MsdCurve {
    */
   readonly groups?: readonly Float64Array[];
 }
-
-/** Default number of coordinate groups for the jackknife (more groups, steadier SE; one IFFT each). */
-export const DEFAULT_JACKKNIFE_GROUPS = 16;
-/** Fewer groups than this give a jackknife too unstable to report (t quantile with < 3 df). */
-export const MIN_JACKKNIFE_GROUPS = 4;
 
 export interface MsdCalculatorOptions {
   /** Coordinate groups for the jackknife (default 16; 0 or 1 turns grouping off). */

@@ -3,8 +3,7 @@
  * Delta r^2 ~ Delta s^lambda, Df = 2/lambda (seed 000, Fig. 6b and text; Hwang et al. 2016; science-spec
  * §1.5 and §5 item 5).
  */
-import { DEFAULT_JACKKNIFE_GROUPS, MIN_JACKKNIFE_GROUPS } from '../diffusion/msd.js';
-import { jackknifeInterval } from '../jackknife.js';
+import { DEFAULT_JACKKNIFE_GROUPS, jackknifeInterval, MIN_JACKKNIFE_GROUPS } from '../jackknife.js';
 import { fitLine } from '../regression.js';
 import {
   AnalysisInputError,
@@ -91,14 +90,7 @@ export function fractalDimension(
   // Leave-one-group-out: same pairs and lags, distances and contours without the group's coordinates.
   const estimates: number[] = [];
   for (const rest of geometry.leaveOneGroupOut(groups)) {
-    let p = 0;
-    for (let i = 0; i < rest.rows; i++) {
-      for (let j = i + 1; j < rest.rows; j++) {
-        contour[p] = rest.contour(i, j);
-        sqDistance[p] = rest.sqDistance(i, j);
-        p++;
-      }
-    }
+    rest.pairsInto(contour, sqDistance);
     try {
       const lambda = fractalDimensionFromPairs(contour, sqDistance, lag, options).lambda;
       if (!Number.isFinite(lambda)) return result;

@@ -150,17 +150,29 @@ export class WindowGeometry {
     const sqDistance = new Float64Array(m);
     const first = new Uint32Array(m);
     const second = new Uint32Array(m);
+    this.pairsInto(contour, sqDistance);
     let p = 0;
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) {
-        contour[p] = this.contour(i, j);
-        sqDistance[p] = this.sqDistance(i, j);
         first[p] = i;
         second[p] = j;
         p++;
       }
     }
     return { contour, sqDistance, first, second };
+  }
+
+  /** S and D of all pairs i < j, in allPairs' order, into caller-owned arrays (reused across geometries). */
+  pairsInto(contour: Float64Array, sqDistance: Float64Array): void {
+    const n = this.rows;
+    let p = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        contour[p] = this.contour(i, j);
+        sqDistance[p] = this.sqDistance(i, j);
+        p++;
+      }
+    }
   }
 }
 
