@@ -63,10 +63,11 @@ let activeSplice: Splice | null = null;
 
 class Splice {
   readonly lists: SerializedFloatList[] = [];
-  /** Random per response, so no string a user stored can look like a placeholder. */
-  readonly nonce = randomBytes(12).toString('hex');
+  /** Random per response, so no string a user stored can look like a placeholder; drawn on first use only. */
+  nonce = '';
 
   placeholder(list: SerializedFloatList): string {
+    if (this.nonce === '') this.nonce = randomBytes(12).toString('hex');
     this.lists.push(list);
     return `@@floatlist-${this.nonce}-${this.lists.length - 1}@@`;
   }
