@@ -122,11 +122,6 @@ export class ScalarList {
     value: number,
     ci: { readonly lower: number; readonly upper: number; readonly level: number } | null,
   ): void {
-    if (!Number.isFinite(value)) return;
-    if (ci && Number.isFinite(ci.lower) && Number.isFinite(ci.upper) && ci.lower <= ci.upper) {
-      this.items.push({ name, window, value, ci: { lower: ci.lower, upper: ci.upper, level: ci.level } });
-    } else {
-      this.items.push({ name, window, value });
-    }
+    this.addEstimate(name, window, value, null, ci);
   }
 }
