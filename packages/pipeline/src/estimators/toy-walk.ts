@@ -11,7 +11,7 @@
  * but no interval (toy-walk-3 made a Wald interval from it, 20-30x too narrow); the run-level `alpha` and
  * `alphaEarly` (window -1) are the mean over walkers with a Student-t 95% interval from their spread.
  */
-import { analyzeTrajectory } from '@sgdscope/analysis';
+import { analyzeTrajectory, sampleStandardDeviation } from '@sgdscope/analysis';
 import { studentTQuantile } from '@sgdscope/analysis/special';
 import type { AnalysisCurveInput } from '@sgdscope/db/repo/analysis';
 import type { RepoDeps } from '@sgdscope/db/repo/context';
@@ -225,8 +225,7 @@ function addWalkerMean(scalars: ScalarList, name: string, values: readonly numbe
   const n = finite.length;
   if (n < 2) return;
   const mean = finite.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(finite.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  const stdErr = sd / Math.sqrt(n);
+  const stdErr = sampleStandardDeviation(finite) / Math.sqrt(n);
   const half = studentTQuantile(0.975, n - 1) * stdErr;
   scalars.addEstimate(name, -1, mean, stdErr, { lower: mean - half, upper: mean + half, level: 0.95 });
 }
